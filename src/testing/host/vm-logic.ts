@@ -1,0 +1,404 @@
+/**
+ * The state of one function call as nearcore's `VMLogic` keeps it: registers, gas counters, logs,
+ * the receipts the call creates, its return data and its storage view. `env.ts` exposes it to the
+ * contract as near-sdk-js's `env` object.
+ */
+import type { RuntimeConfig, Fee } from "../runtime/config.js";
+import type { Action, DataReceiver } from "../runtime/types.js";
+import type { AccountRecord } from "../runtime/state.js";
+import { storageKey } from "../runtime/state.js";
+import { isValidAccountId } from "../runtime/account-id.js";
+import { HostAbort, abortMessage, type AbortKind } from "./errors.js";
+
+/** Everything a function call can learn about its context. */
+export interface VMContext {
+  currentAccountId: string;
+  signerAccountId: string;
+  signerAccountPk: Uint8Array;
+  predecessorAccountId: string;
+  methodName: string;
+  input: Uint8Array;
+  blockHeight: bigint;
+  blockTimestamp: bigint;
+  epochHeight: bigint;
+  attachedDeposit: bigint;
+  prepaidGas: bigint;
+  randomSeed: Uint8Array;
+  /** View calls cannot change anything (R19). */
+  isView: boolean;
+  /** Results of the receipts this one waited for: bytes on success, null on failure (R6). */
+  promiseResults: (Uint8Array | null)[];
+  /** Receivers of this receipt's output: used to price `value_return`. */
+  outputDataReceivers: DataReceiver[];
+}
+
+/** A receipt the call created through `promise_*`. */
+export interface NewReceipt {
+  receiverId: string;
+  actions: Action[];
+  /** Indices (into `newReceipts`) of receipts whose output this one waits for, in `promise_then` order. */
+  dependsOn: number[];
+  /** Weighted function calls: [action index, weight]. */
+  weights: [number, bigint][];
+}
+
+type PromiseEntry = { kind: "receipt"; receiptIndex: number } | { kind: "and"; receiptIndices: number[] };
+
+export type ReturnData = { kind: "none" } | { kind: "value"; value: Uint8Array } | { kind: "receipt"; index: number };
+
+export interface ValidatorInfo {
+  stake(accountId: string): bigint;
+  totalStake(): bigint;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Registers, gas, promises, storage and logs of one function call. */
+export class VMLogic {
+  readonly registers = new Map<bigint, Uint8Array>();
+  readonly logs: string[] = [];
+  readonly newReceipts: NewReceipt[] = [];
+  private readonly promises: PromiseEntry[] = [];
+  returnData: ReturnData = { kind: "none" };
+  burntGas = 0n;
+  usedGas = 0n;
+  /** The first abort; once set every host call throws it again, so a `try/catch` cannot save the call. */
+  abort: HostAbort | null = null;
+  /** Balance of the account during the call: includes the attached deposit, drops as deposits are attached (R21). */
+  balance: bigint;
+  private totalLogBytes = 0;
+  storageUsage: bigint;
+
+  constructor(
+    readonly ctx: VMContext,
+    readonly account: AccountRecord,
+    readonly config: RuntimeConfig,
+    readonly validators: ValidatorInfo,
+    initialStorageUsage: bigint,
+  ) {
+    this.balance = account.amount;
+    this.storageUsage = initialStorageUsage;
+  }
+
+  // ---------------------------------------------------------------- aborts
+
+  /** Records an abort and throws it into the contract. */
+  fail(kind: AbortKind, detail = ""): never {
+    if (!this.abort) this.abort = new HostAbort(kind, abortMessage(kind, detail));
+    throw this.abort;
+  }
+
+  /** Called at the start of every host function. */
+  enter(name: string, prohibitedInView = false): void {
+    if (this.abort) throw this.abort;
+    if (prohibitedInView && this.ctx.isView) this.fail("ProhibitedInView", name);
+    this.burn(this.config.host.base);
+  }
+
+  // ---------------------------------------------------------------- gas
+
+  /** Burns gas (it is spent) and uses it (counts against the prepaid gas). */
+  burn(gas: bigint): void {
+    this.deduct(gas, gas);
+  }
+
+  /** nearcore's `deduct_gas`: burn and use, failing with GasExceeded / GasLimitExceeded. */
+  deduct(burn: bigint, use: bigint): void {
+    const newBurnt = this.burntGas + burn;
+    const newUsed = this.usedGas + use;
+    if (newBurnt <= this.config.maxGasBurnt && newUsed <= this.ctx.prepaidGas) {
+      this.burntGas = newBurnt;
+      this.usedGas = newUsed;
+      return;
+    }
+    if (newBurnt > this.config.maxGasBurnt && this.config.maxGasBurnt < this.ctx.prepaidGas) {
+      this.burntGas = this.config.maxGasBurnt;
+      this.usedGas = this.burntGas;
+      this.fail("GasLimitExceeded");
+    }
+    this.burntGas = newBurnt < this.ctx.prepaidGas ? newBurnt : this.ctx.prepaidGas;
+    this.usedGas = this.ctx.prepaidGas;
+    this.fail("GasExceeded");
+  }
+
+  /** Burns every unit of prepaid gas: what a contract stuck in a loop ends with. */
+  exhaustGas(): never {
+    const all = this.ctx.prepaidGas < this.config.maxGasBurnt ? this.ctx.prepaidGas : this.config.maxGasBurnt;
+    this.burntGas = all;
+    this.usedGas = all;
+    return this.fail(this.ctx.prepaidGas > this.config.maxGasBurnt ? "GasLimitExceeded" : "GasExceeded");
+  }
+
+  /** Burns the send fee and reserves the exec fee of an action created by this call. */
+  payActionFee(fee: Fee, sendNotSir = fee.send, times = 1n): void {
+    this.deduct(sendNotSir * times, (sendNotSir + fee.exec) * times);
+  }
+
+  // ---------------------------------------------------------------- registers
+
+  readRegister(id: bigint): Uint8Array | undefined {
+    const data = this.registers.get(id);
+    if (data === undefined) return undefined;
+    this.burn(this.config.host.readRegisterBase + this.config.host.readRegisterByte * BigInt(data.length));
+    return data;
+  }
+
+  registerLen(id: bigint): bigint {
+    const data = this.registers.get(id);
+    return data === undefined ? U64_MAX : BigInt(data.length);
+  }
+
+  writeRegister(id: bigint, data: Uint8Array): void {
+    if (data.length > this.config.limits.maxRegisterBytes) this.fail("HostError", "MemoryAccessViolation");
+    this.burn(this.config.host.writeRegisterBase + this.config.host.writeRegisterByte * BigInt(data.length));
+    this.registers.set(id, data.slice());
+  }
+
+  // ---------------------------------------------------------------- logs and return
+
+  log(message: string, byteLength: number): void {
+    if (this.logs.length >= this.config.limits.maxLogs) this.fail("HostError", `NumberOfLogsExceeded { limit: ${this.config.limits.maxLogs} }`);
+    this.totalLogBytes += byteLength;
+    if (this.totalLogBytes > this.config.limits.maxTotalLogBytes) {
+      this.fail("HostError", `TotalLogLengthExceeded { length: ${this.totalLogBytes}, limit: ${this.config.limits.maxTotalLogBytes} }`);
+    }
+    this.burn(this.config.host.logBase + this.config.host.logByte * BigInt(byteLength));
+    this.logs.push(message);
+  }
+
+  valueReturn(value: Uint8Array): void {
+    const perByte = this.config.fees.dataReceiptCreationPerByte;
+    const receivers = BigInt(this.ctx.outputDataReceivers.length);
+    if (receivers > 0n) this.burn((perByte.send + perByte.exec) * BigInt(value.length) * receivers);
+    this.returnData = { kind: "value", value: value.slice() };
+  }
+
+  panic(message: string): never {
+    return this.fail("GuestPanic", message);
+  }
+
+  // ---------------------------------------------------------------- storage
+
+  private trieCost(keyLength: number): bigint {
+    return this.config.host.touchingTrieNode * BigInt(keyLength + 1);
+  }
+
+  private checkKey(key: Uint8Array): void {
+    if (key.length > this.config.limits.maxStorageKeyBytes) {
+      this.fail("HostError", `KeyLengthExceeded { length: ${key.length}, limit: ${this.config.limits.maxStorageKeyBytes} }`);
+    }
+  }
+
+  storageWrite(key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
+    this.checkKey(key);
+    if (value.length > this.config.limits.maxStorageValueBytes) {
+      this.fail("HostError", `ValueLengthExceeded { length: ${value.length}, limit: ${this.config.limits.maxStorageValueBytes} }`);
+    }
+    const h = this.config.host;
+    this.burn(h.storageWriteBase + h.storageWriteKeyByte * BigInt(key.length) + h.storageWriteValueByte * BigInt(value.length) + this.trieCost(key.length));
+    const k = storageKey(key);
+    const old = this.account.storage.get(k);
+    if (old) {
+      this.burn(h.storageWriteEvictedByte * BigInt(old.length));
+      this.storageUsage += BigInt(value.length) - BigInt(old.length);
+    } else {
+      this.storageUsage += BigInt(key.length + value.length) + this.config.storageRecordOverheadBytes;
+    }
+    this.account.storage.set(k, value.slice());
+    return old;
+  }
+
+  storageRead(key: Uint8Array): Uint8Array | undefined {
+    this.checkKey(key);
+    const h = this.config.host;
+    this.burn(h.storageReadBase + h.storageReadKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    const value = this.account.storage.get(storageKey(key));
+    if (value) this.burn(h.storageReadValueByte * BigInt(value.length));
+    return value;
+  }
+
+  storageRemove(key: Uint8Array): Uint8Array | undefined {
+    this.checkKey(key);
+    const h = this.config.host;
+    this.burn(h.storageRemoveBase + h.storageRemoveKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    const k = storageKey(key);
+    const old = this.account.storage.get(k);
+    if (old) {
+      this.burn(h.storageRemoveRetValueByte * BigInt(old.length));
+      this.account.storage.delete(k);
+      this.storageUsage -= BigInt(key.length + old.length) + this.config.storageRecordOverheadBytes;
+    }
+    return old;
+  }
+
+  storageHasKey(key: Uint8Array): boolean {
+    this.checkKey(key);
+    const h = this.config.host;
+    this.burn(h.storageHasKeyBase + h.storageHasKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    return this.account.storage.has(storageKey(key));
+  }
+
+  // ---------------------------------------------------------------- promises
+
+  private checkAccountId(id: string): void {
+    if (!isValidAccountId(id)) this.fail("HostError", `InvalidAccountId`);
+  }
+
+  private receiptIndexOf(promiseIndex: bigint): number {
+    const entry = this.promises[Number(promiseIndex)];
+    if (promiseIndex >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${promiseIndex} }`);
+    if (entry.kind !== "receipt") this.fail("HostError", "CannotAppendActionToJointPromise");
+    return entry.receiptIndex;
+  }
+
+  private newReceipt(receiverId: string, dependsOn: number[]): bigint {
+    this.checkAccountId(receiverId);
+    if (this.promises.length >= this.config.limits.maxPromisesPerCall) {
+      this.fail("HostError", `NumberPromisesExceeded { number_of_promises: ${this.promises.length + 1}, limit: ${this.config.limits.maxPromisesPerCall} }`);
+    }
+    const f = this.config.fees;
+    this.payActionFee(f.actionReceiptCreation);
+    // Each input dependency costs a data receipt (nearcore's data_receipt_creation_config).
+    for (let i = 0; i < dependsOn.length; i++) this.payActionFee(f.dataReceiptCreationBase);
+    this.newReceipts.push({ receiverId, actions: [], dependsOn, weights: [] });
+    this.promises.push({ kind: "receipt", receiptIndex: this.newReceipts.length - 1 });
+    return BigInt(this.promises.length - 1);
+  }
+
+  promiseBatchCreate(receiverId: string): bigint {
+    return this.newReceipt(receiverId, []);
+  }
+
+  promiseBatchThen(promiseIndex: bigint, receiverId: string): bigint {
+    const entry = this.promises[Number(promiseIndex)];
+    if (promiseIndex >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${promiseIndex} }`);
+    const deps = entry.kind === "receipt" ? [entry.receiptIndex] : entry.receiptIndices;
+    return this.newReceipt(receiverId, deps);
+  }
+
+  promiseAnd(indices: bigint[]): bigint {
+    const h = this.config.host;
+    this.burn(h.promiseAndBase + h.promiseAndPerPromise * BigInt(indices.length));
+    if (indices.length > this.config.limits.maxPromiseAndMembers) {
+      this.fail("HostError", `NumberInputDataDependenciesExceeded { number_of_input_data_dependencies: ${indices.length}, limit: ${this.config.limits.maxPromiseAndMembers} }`);
+    }
+    const receiptIndices: number[] = [];
+    for (const idx of indices) {
+      const entry = this.promises[Number(idx)];
+      if (idx >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${idx} }`);
+      if (entry.kind === "receipt") receiptIndices.push(entry.receiptIndex);
+      else receiptIndices.push(...entry.receiptIndices);
+    }
+    this.promises.push({ kind: "and", receiptIndices });
+    return BigInt(this.promises.length - 1);
+  }
+
+  private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n): number {
+    const receiptIndex = this.receiptIndexOf(promiseIndex);
+    const receipt = this.newReceipts[receiptIndex];
+    if (receipt.actions.length >= this.config.limits.maxActionsPerReceipt) {
+      this.fail("NewReceiptValidationError", `TotalNumberOfActionsExceeded { total_number_of_actions: ${receipt.actions.length + 1}, limit: ${this.config.limits.maxActionsPerReceipt} }`);
+    }
+    this.payActionFee(fee, sendFee, times);
+    receipt.actions.push(action);
+    return receipt.actions.length - 1;
+  }
+
+  private isSir(promiseIndex: bigint): boolean {
+    return this.newReceipts[this.receiptIndexOf(promiseIndex)].receiverId === this.ctx.currentAccountId;
+  }
+
+  private spend(amount: bigint): void {
+    if (amount < 0n) this.fail("HostError", "BalanceExceeded");
+    if (amount > this.balance) this.fail("HostError", "BalanceExceeded");
+    this.balance -= amount;
+  }
+
+  promiseBatchActionFunctionCall(promiseIndex: bigint, methodName: string, args: Uint8Array, amount: bigint, gas: bigint, weight = 0n): void {
+    const f = this.config.fees;
+    const sir = this.isSir(promiseIndex);
+    const bytes = BigInt(methodName.length + args.length);
+    const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
+    this.payActionFee(f.functionCallBase);
+    this.deduct(perByte.send * bytes, (perByte.send + perByte.exec) * bytes);
+    // Attached gas is reserved for the new receipt immediately (R10).
+    this.deduct(0n, gas);
+    this.spend(amount);
+    const index = this.addAction(promiseIndex, { type: "FunctionCall", methodName, args: args.slice(), deposit: amount, gas, weight }, { send: 0n, exec: 0n });
+    if (weight > 0n) this.newReceipts[this.receiptIndexOf(promiseIndex)].weights.push([index, weight]);
+  }
+
+  promiseBatchActionTransfer(promiseIndex: bigint, amount: bigint): void {
+    this.spend(amount);
+    this.addAction(promiseIndex, { type: "Transfer", deposit: amount }, this.config.fees.transfer);
+  }
+
+  promiseBatchActionCreateAccount(promiseIndex: bigint): void {
+    this.addAction(promiseIndex, { type: "CreateAccount" }, this.config.fees.createAccount);
+  }
+
+  promiseBatchActionDeployContract(promiseIndex: bigint, code: Uint8Array): void {
+    const f = this.config.fees;
+    this.payActionFee(f.deployContractPerByte, f.deployContractPerByte.send, BigInt(code.length));
+    this.addAction(promiseIndex, { type: "DeployContract", code: code.slice() }, f.deployContractBase);
+  }
+
+  promiseBatchActionStake(promiseIndex: bigint, amount: bigint, publicKey: Uint8Array): void {
+    this.addAction(promiseIndex, { type: "Stake", stake: amount, publicKey: publicKey.slice() }, this.config.fees.stake);
+  }
+
+  promiseBatchActionAddKey(promiseIndex: bigint, publicKey: Uint8Array, nonce: bigint, permission: Action & { type: "AddKey" } extends { permission: infer P } ? P : never): void {
+    this.addAction(promiseIndex, { type: "AddKey", publicKey: publicKey.slice(), nonce, permission }, this.config.fees.addKey);
+  }
+
+  promiseBatchActionDeleteKey(promiseIndex: bigint, publicKey: Uint8Array): void {
+    this.addAction(promiseIndex, { type: "DeleteKey", publicKey: publicKey.slice() }, this.config.fees.deleteKey);
+  }
+
+  promiseBatchActionDeleteAccount(promiseIndex: bigint, beneficiaryId: string): void {
+    this.checkAccountId(beneficiaryId);
+    this.addAction(promiseIndex, { type: "DeleteAccount", beneficiaryId }, this.config.fees.deleteAccount);
+  }
+
+  promiseResultsCount(): bigint {
+    return BigInt(this.ctx.promiseResults.length);
+  }
+
+  /** 1 = Successful (bytes written to the register), 2 = Failed; out of range is a host error (R6). */
+  promiseResult(index: bigint, registerId: bigint): bigint {
+    if (index >= BigInt(this.ctx.promiseResults.length)) this.fail("HostError", `InvalidPromiseResultIndex { result_idx: ${index} }`);
+    const result = this.ctx.promiseResults[Number(index)];
+    if (result === null) return 2n;
+    this.writeRegister(registerId, result);
+    return 1n;
+  }
+
+  promiseReturn(promiseIndex: bigint): void {
+    this.burn(this.config.host.promiseReturn);
+    const entry = this.promises[Number(promiseIndex)];
+    if (promiseIndex >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${promiseIndex} }`);
+    if (entry.kind !== "receipt") this.fail("HostError", "CannotReturnJointPromise");
+    this.returnData = { kind: "receipt", index: entry.receiptIndex };
+  }
+
+  /**
+   * After a successful call: splits the unused gas among weighted function calls (R11), floor(unused × w / Σw)
+   * with the remainder to the last one.
+   */
+  distributeUnusedGas(): void {
+    const weighted: { receipt: NewReceipt; action: number; weight: bigint }[] = [];
+    for (const r of this.newReceipts) for (const [action, weight] of r.weights) weighted.push({ receipt: r, action, weight });
+    if (weighted.length === 0) return;
+    const unused = this.ctx.prepaidGas - this.usedGas;
+    if (unused <= 0n) return;
+    const total = weighted.reduce((s, w) => s + w.weight, 0n);
+    let distributed = 0n;
+    weighted.forEach((w, i) => {
+      const share = i === weighted.length - 1 ? unused - distributed : (unused * w.weight) / total;
+      distributed += share;
+      const action = w.receipt.actions[w.action] as Action & { type: "FunctionCall" };
+      action.gas += share;
+    });
+    this.usedGas += distributed;
+  }
+}

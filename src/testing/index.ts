@@ -1,0 +1,22 @@
+/**
+ * near-callback-guards/testing: a local NEAR runtime that runs near-sdk-js contracts from their source,
+ * receipt by receipt, with nearcore's rules, behind a near-workspaces-style API.
+ *
+ * @example
+ * import { Worker, parseNEAR, TGAS } from "near-callback-guards/testing";
+ * const worker = await Worker.init();
+ * const alice = await worker.rootAccount.createSubAccount("alice");
+ * const counter = await worker.rootAccount.devDeploy("contracts/counter.ts");
+ * await alice.call(counter, "increment", {});
+ * console.log(await counter.view("get"));
+ */
+export { Worker, type WorkerOptions } from "./workspaces/worker.js";
+export { Account, type CallOptions, type DevDeployOptions, type AccountBalance, type ContractState } from "./workspaces/account.js";
+export { TransactionResult, TransactionFailedError } from "./workspaces/transaction-result.js";
+export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";
+export { Chain, type ChainOptions, type FaultRule, type TransactionHandle, type TransactionOutcomes, type Block } from "./runtime/chain.js";
+export { defaultRuntimeConfig, TGAS, ONE_NEAR, type RuntimeConfig, type Fee, type HostCosts } from "./runtime/config.js";
+export type { Action, ActionReceipt, DataReceipt, Receipt, ExecutionOutcome, ExecutionStatus, ReceiptFailure } from "./runtime/types.js";
+export { formatTrace, type TraceEntry } from "./runtime/trace.js";
+export { bundleContract, ContractBundleError, type ContractBundle } from "./loader/bundle-contract.js";
+export { isValidAccountId } from "./runtime/account-id.js";

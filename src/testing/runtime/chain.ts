@@ -1,0 +1,601 @@
+/**
+ * The local chain: accounts, a transaction pool, blocks and receipt queues, with nearcore's ordering rules
+ * (R1-R4): a transaction becomes a receipt in the block that includes it, executed there when it is local
+ * (signer == receiver) and in the next block otherwise; every receipt created in block h runs in a later
+ * block; callbacks wait postponed until all their input data has arrived; within a block local receipts
+ * run first, then incoming ones in queue order. Everything is deterministic: the same submissions give the
+ * same blocks, ids, outcomes and trace.
+ */
+import { defaultRuntimeConfig, type RuntimeConfig } from "./config.js";
+import type { Action, ActionReceipt, DataReceipt, ExecutionOutcome, Receipt } from "./types.js";
+import { StateStore, storageUsage, requiredStorageBalance, type AccountRecord, type ContractCode } from "./state.js";
+import { applyActionReceipt, SYSTEM_ACCOUNT, type ApplyContext } from "./apply-receipt.js";
+import { totalDeposit, totalExecFees, totalPrepaidGas, totalSendFees } from "./fees.js";
+import { deriveId, publicKeyFor } from "./ids.js";
+import { assertAccountId } from "./account-id.js";
+import { runFunctionCall } from "./function-call.js";
+import { compileForVm, type CompiledContract } from "../loader/vm-engine.js";
+import { exportedNames, type ContractBundle } from "../loader/bundle-contract.js";
+import { sha256 } from "@noble/hashes/sha256";
+import { bytesToHex } from "@noble/hashes/utils";
+import type { TraceEntry } from "./trace.js";
+
+/** A fault a test injects: make a chosen function-call receipt fail or run out of gas. */
+export interface FaultRule {
+  /** Account whose receipt is hit. */
+  receiverId: string;
+  /** Method name; any method when omitted. */
+  methodName?: string;
+  /** Which matching execution is hit, counting from 1 (default 1), or "every". */
+  occurrence?: number | "every";
+  /** `fail`: the call panics before running the contract; `exhaustGas`: it burns all its gas. */
+  kind: "fail" | "exhaustGas";
+  /** Panic message for `fail` (default "injected fault"). */
+  message?: string;
+}
+
+export interface ChainOptions {
+  /** Overrides of the fee table, limits and defaults. */
+  config?: Partial<RuntimeConfig>;
+  /** Account allowed to create top-level accounts (default "registrar"). */
+  registrarAccountId?: string;
+}
+
+/** A transaction waiting in the pool, or already included. */
+export interface TransactionHandle {
+  /** Transaction hash. */
+  hash: string;
+  signerId: string;
+  receiverId: string;
+  /** True once every receipt the transaction caused has executed. */
+  readonly done: boolean;
+  /** Resolves when `done`; drives block production while awaited. */
+  wait(): Promise<TransactionOutcomes>;
+}
+
+/** Outcomes of a finished transaction: its own outcome, then one per receipt in execution order. */
+export interface TransactionOutcomes {
+  hash: string;
+  signerId: string;
+  receiverId: string;
+  transactionOutcome: ExecutionOutcome;
+  receiptsOutcome: ExecutionOutcome[];
+}
+
+interface TxRecord {
+  hash: string;
+  signerId: string;
+  receiverId: string;
+  actions: Action[];
+  includeAt: bigint;
+  outstanding: number;
+  included: boolean;
+  transactionOutcome?: ExecutionOutcome;
+  receiptOutcomes: ExecutionOutcome[];
+  waiters: (() => void)[];
+}
+
+/** One produced block: height, timestamp and what ran in it. */
+export interface Block {
+  height: bigint;
+  timestampNs: bigint;
+  entries: TraceEntry[];
+}
+
+const enc = new TextEncoder();
+
+/** The local NEAR chain. Use it directly for full control, or through `Worker`. */
+export class Chain {
+  readonly config: RuntimeConfig;
+  readonly state = new StateStore();
+  readonly registrarAccountId: string;
+  height: bigint;
+  timestampNs: bigint;
+  /** Tokens burnt (gas) since genesis, in yoctoNEAR. */
+  burntYocto = 0n;
+  readonly blocks: Block[] = [];
+  private readonly pool: TxRecord[] = [];
+  private incoming: Receipt[] = [];
+  private readonly postponed = new Map<string, { receipt: ActionReceipt; missing: Set<string> }>();
+  private readonly waitingOn = new Map<string, string>();
+  private readonly receivedData = new Map<string, Uint8Array | null>();
+  private readonly txs = new Map<string, TxRecord>();
+  private readonly codes = new Map<string, ContractCode>();
+  private readonly faults: (FaultRule & { seen: number })[] = [];
+  private readonly execGas = new Map<string, bigint>();
+  private readonly faultCounters = new Map<string, number>();
+  private nonce = 0;
+  private driving = false;
+  private readonly driveWaiters = new Set<TxRecord>();
+
+  constructor(options: ChainOptions = {}) {
+    this.config = { ...defaultRuntimeConfig(), ...options.config };
+    this.registrarAccountId = options.registrarAccountId ?? "registrar";
+    this.height = this.config.genesisHeight;
+    this.timestampNs = this.config.genesisTimestampNs;
+  }
+
+  // ------------------------------------------------------------------ genesis and inspection
+
+  /** Creates an account at genesis (no transaction, no fees). */
+  addGenesisAccount(accountId: string, amount: bigint): void {
+    assertAccountId(accountId);
+    if (amount < 0n) throw new RangeError(`Genesis balance of ${accountId} must not be negative`);
+    this.state.set(accountId, { amount, locked: 0n, code: null, storage: new Map(), keys: [{ publicKey: publicKeyFor(accountId), nonce: 0n, permission: { kind: "FullAccess" } }] });
+  }
+
+  /** The account record, or undefined. */
+  account(accountId: string): AccountRecord | undefined {
+    return this.state.get(accountId);
+  }
+
+  /** Storage usage of an account in bytes. */
+  storageUsage(accountId: string): bigint {
+    const a = this.state.get(accountId);
+    return a ? storageUsage(a, this.config) : 0n;
+  }
+
+  /** Balance an account must keep for its storage. */
+  storageStaked(accountId: string): bigint {
+    const a = this.state.get(accountId);
+    return a ? requiredStorageBalance(a, this.config) : 0n;
+  }
+
+  /** Registers a bundle so that DeployContract actions carrying its bytes resolve to it. */
+  registerCode(bundle: ContractBundle): ContractCode {
+    const code: ContractCode = { hash: bundle.hash, source: bundle.code, size: BigInt(enc.encode(bundle.code).length), methods: bundle.methods, sourcePath: bundle.sourcePath };
+    this.codes.set(code.hash, code);
+    return code;
+  }
+
+  /** Bytes a DeployContract action carries for a bundle. */
+  codeBytes(bundle: ContractBundle): Uint8Array {
+    return enc.encode(bundle.code);
+  }
+
+  private codeFromBytes = (bytes: Uint8Array): ContractCode => {
+    const source = new TextDecoder().decode(bytes);
+    const hash = bytesToHex(sha256(source));
+    const known = this.codes.get(hash);
+    if (known) return known;
+    const code: ContractCode = { hash, source, size: BigInt(bytes.length), methods: exportedNames(source) };
+    this.codes.set(hash, code);
+    return code;
+  };
+
+  private compile = (code: ContractCode): CompiledContract => compileForVm(code.hash, code.source, code.sourcePath ? `${code.sourcePath}.bundle.js` : `contract-${code.hash.slice(0, 8)}.js`);
+
+  // ------------------------------------------------------------------ test controls
+
+  /** Injects a fault: the chosen function-call receipt fails or exhausts its gas. */
+  injectFault(rule: FaultRule): void {
+    assertAccountId(rule.receiverId, "fault receiverId");
+    if (typeof rule.occurrence === "number" && (!Number.isInteger(rule.occurrence) || rule.occurrence < 1)) {
+      throw new RangeError("fault occurrence counts from 1");
+    }
+    this.faults.push({ ...rule, seen: 0 });
+  }
+
+  /** Removes every injected fault. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Sets the gas a method's own JavaScript burns per call (default `config.defaultExecutionGas`). */
+  setExecutionGas(accountId: string, methodName: string, gas: bigint): void {
+    if (gas < 0n) throw new RangeError("execution gas must not be negative");
+    this.execGas.set(`${accountId}\u0000${methodName}`, gas);
+  }
+
+  private executionGasFor = (accountId: string, method: string): bigint =>
+    this.execGas.get(`${accountId}\u0000${method}`) ?? this.config.defaultExecutionGas;
+
+  private faultFor = (accountId: string, method: string) => {
+    for (const f of this.faults) {
+      if (f.receiverId !== accountId || (f.methodName !== undefined && f.methodName !== method)) continue;
+      f.seen += 1;
+      const hit = f.occurrence === "every" || f.seen === (f.occurrence ?? 1);
+      if (hit) return { kind: f.kind, message: f.message };
+    }
+    return undefined;
+  };
+
+  // ------------------------------------------------------------------ transactions
+
+  /**
+   * Signs and submits a transaction to the pool: it is included in the next block (or in a later one with
+   * `atBlock`). Validation happens at submission: bad ids, negative amounts, gas over the limit and an
+   * unaffordable cost throw here and change nothing.
+   */
+  submit(signerId: string, receiverId: string, actions: Action[], options: { atBlock?: bigint } = {}): TransactionHandle {
+    assertAccountId(signerId, "signer id");
+    assertAccountId(receiverId, "receiver id");
+    if (!this.state.has(signerId)) throw new Error(`Signer account ${signerId} does not exist`);
+    if (actions.length === 0) throw new Error("A transaction needs at least one action");
+    if (actions.length > this.config.limits.maxActionsPerReceipt) throw new Error(`Too many actions: ${actions.length} > ${this.config.limits.maxActionsPerReceipt}`);
+    for (const a of actions) {
+      if ((a.type === "Transfer" || a.type === "FunctionCall") && a.deposit < 0n) throw new RangeError(`Deposit must not be negative (got ${a.deposit})`);
+      if (a.type === "FunctionCall") {
+        if (a.gas <= 0n) throw new RangeError(`Attached gas must be positive (got ${a.gas})`);
+        if (a.args.length > this.config.limits.maxArgsBytes) throw new RangeError(`Arguments are ${a.args.length} bytes, over the ${this.config.limits.maxArgsBytes} limit`);
+      }
+    }
+    const prepaid = totalPrepaidGas(actions);
+    if (prepaid > this.config.maxPrepaidGas) {
+      throw new RangeError(`Total prepaid gas ${prepaid} exceeds the maximum ${this.config.maxPrepaidGas} per transaction (TotalPrepaidGasExceeded)`);
+    }
+    const hash = deriveId("tx", signerId, receiverId, this.nonce++, this.height);
+    const record: TxRecord = {
+      hash,
+      signerId,
+      receiverId,
+      actions,
+      includeAt: options.atBlock ?? this.height + 1n,
+      outstanding: 0,
+      included: false,
+      receiptOutcomes: [],
+      waiters: [],
+    };
+    // Check affordability now so that bad input fails before anything is queued.
+    this.transactionCost(record);
+    this.pool.push(record);
+    this.txs.set(hash, record);
+    return this.handle(record);
+  }
+
+  private transactionCost(tx: TxRecord): { cost: bigint; burnt: bigint } {
+    const sir = tx.signerId === tx.receiverId;
+    const send = totalSendFees(this.config, tx.actions, sir);
+    const exec = totalExecFees(this.config, tx.actions, sir);
+    const gas = send + exec + totalPrepaidGas(tx.actions);
+    const cost = gas * this.config.gasPrice + totalDeposit(tx.actions);
+    const signer = this.state.get(tx.signerId);
+    if (!signer) throw new Error(`Signer account ${tx.signerId} does not exist`);
+    if (signer.amount < cost) {
+      throw new RangeError(`Signer ${tx.signerId} cannot afford the transaction: balance ${signer.amount} < cost ${cost} yoctoNEAR (NotEnoughBalance)`);
+    }
+    return { cost, burnt: send };
+  }
+
+  private handle(record: TxRecord): TransactionHandle {
+    return {
+      hash: record.hash,
+      signerId: record.signerId,
+      receiverId: record.receiverId,
+      get done() {
+        return record.included && record.outstanding === 0;
+      },
+      wait: () => this.waitFor(record),
+    };
+  }
+
+  /** The outcomes of a finished transaction. */
+  outcomes(hash: string): TransactionOutcomes {
+    const tx = this.txs.get(hash);
+    if (!tx || !tx.transactionOutcome) throw new Error(`Unknown or not yet included transaction ${hash}`);
+    return { hash, signerId: tx.signerId, receiverId: tx.receiverId, transactionOutcome: tx.transactionOutcome, receiptsOutcome: tx.receiptOutcomes.slice() };
+  }
+
+  private waitFor(record: TxRecord): Promise<TransactionOutcomes> {
+    if (record.included && record.outstanding === 0) return Promise.resolve(this.outcomes(record.hash));
+    return new Promise((resolve, reject) => {
+      record.waiters.push(() => resolve(this.outcomes(record.hash)));
+      this.driveWaiters.add(record);
+      this.drive().catch(reject);
+    });
+  }
+
+  /**
+   * Produces blocks while someone waits for a transaction. Between blocks it yields to the event loop, so
+   * that transactions submitted concurrently (several `callRaw` promises) interleave across blocks as they
+   * would on a sandbox.
+   */
+  private async drive(): Promise<void> {
+    if (this.driving) return;
+    this.driving = true;
+    try {
+      while ([...this.driveWaiters].some((t) => !(t.included && t.outstanding === 0))) {
+        await new Promise<void>((r) => setImmediate(r));
+        if (!this.hasWork()) throw new Error("The chain is idle but a transaction is still waiting: this is a runtime bug");
+        this.produceBlock();
+        for (const t of [...this.driveWaiters]) if (t.included && t.outstanding === 0) this.driveWaiters.delete(t);
+      }
+    } finally {
+      this.driving = false;
+    }
+  }
+
+  /** True when a transaction or receipt is waiting to run. */
+  hasWork(): boolean {
+    return this.pool.length > 0 || this.incoming.length > 0;
+  }
+
+  /** Produces one block. */
+  step(): Block {
+    return this.produceBlock();
+  }
+
+  /** Produces blocks until no transaction or receipt is left (at most `maxBlocks`). Returns the blocks produced. */
+  runUntilIdle(maxBlocks = 10_000): Block[] {
+    const produced: Block[] = [];
+    while (this.hasWork()) {
+      if (produced.length >= maxBlocks) throw new Error(`Still busy after ${maxBlocks} blocks`);
+      produced.push(this.produceBlock());
+    }
+    return produced;
+  }
+
+  // ------------------------------------------------------------------ blocks
+
+  private produceBlock(): Block {
+    this.height += 1n;
+    this.timestampNs += this.config.blockTimeNs;
+    const block: Block = { height: this.height, timestampNs: this.timestampNs, entries: [] };
+    const incoming = this.incoming;
+    this.incoming = [];
+    const local: ActionReceipt[] = [];
+    const remaining: TxRecord[] = [];
+    for (const tx of this.pool) {
+      if (tx.includeAt > this.height) {
+        remaining.push(tx);
+        continue;
+      }
+      const receipt = this.convertTransaction(tx, block);
+      if (!receipt) continue;
+      if (tx.signerId === tx.receiverId) local.push(receipt);
+      else this.incoming.push(receipt);
+    }
+    this.pool.length = 0;
+    this.pool.push(...remaining);
+    for (const r of local) this.processReceipt(r, block);
+    for (const r of incoming) this.processReceipt(r, block);
+    this.blocks.push(block);
+    for (const tx of this.txs.values()) {
+      if (tx.waiters.length > 0 && tx.included && tx.outstanding === 0) {
+        const waiters = tx.waiters.splice(0);
+        for (const w of waiters) w();
+      }
+    }
+    return block;
+  }
+
+  private convertTransaction(tx: TxRecord, block: Block): ActionReceipt | null {
+    const sir = tx.signerId === tx.receiverId;
+    let cost: bigint;
+    let burnt: bigint;
+    try {
+      ({ cost, burnt } = this.transactionCost(tx));
+    } catch (e) {
+      // The signer spent its balance since submission: the transaction is invalid and dropped.
+      tx.included = true;
+      tx.transactionOutcome = {
+        id: tx.hash, executorId: tx.signerId, predecessorId: tx.signerId, kind: "transaction",
+        status: { type: "Failure", failure: { kind: "InvalidTxError", message: (e as Error).message } },
+        logs: [], receiptIds: [], gasBurnt: 0n, tokensBurnt: 0n, blockHeight: block.height, txHash: tx.hash,
+      };
+      block.entries.push({ kind: "transaction", id: tx.hash, from: tx.signerId, to: tx.receiverId, txHash: tx.hash, status: "failure", detail: "invalid transaction" });
+      return null;
+    }
+    const signer = this.state.getMut(tx.signerId)!;
+    signer.amount -= cost;
+    this.burntYocto += burnt * this.config.gasPrice;
+    void sir;
+    const receipt: ActionReceipt = {
+      kind: "action",
+      id: deriveId(tx.hash, "receipt"),
+      predecessorId: tx.signerId,
+      receiverId: tx.receiverId,
+      txHash: tx.hash,
+      createdAt: block.height,
+      signerId: tx.signerId,
+      signerPublicKey: publicKeyFor(tx.signerId),
+      gasPrice: this.config.gasPrice,
+      actions: tx.actions,
+      outputDataReceivers: [],
+      inputDataIds: [],
+      origin: "transaction",
+    };
+    tx.included = true;
+    tx.outstanding += 1;
+    const fn = tx.actions.find((a) => a.type === "FunctionCall") as (Action & { type: "FunctionCall" }) | undefined;
+    tx.transactionOutcome = {
+      id: tx.hash,
+      executorId: tx.signerId,
+      predecessorId: tx.signerId,
+      methodName: fn?.methodName,
+      kind: "transaction",
+      status: { type: "SuccessReceiptId", receiptId: receipt.id },
+      logs: [],
+      receiptIds: [receipt.id],
+      gasBurnt: burnt,
+      tokensBurnt: burnt * this.config.gasPrice,
+      blockHeight: block.height,
+      txHash: tx.hash,
+    };
+    block.entries.push({ kind: "transaction", id: tx.hash, from: tx.signerId, to: tx.receiverId, method: fn?.methodName, txHash: tx.hash, status: "converted" });
+    return receipt;
+  }
+
+  private processReceipt(receipt: Receipt, block: Block): void {
+    if (receipt.kind === "data") return this.processData(receipt, block);
+    const missing = receipt.inputDataIds.filter((id) => !this.receivedData.has(dataKey(receipt.receiverId, id)));
+    if (missing.length > 0) {
+      this.postponed.set(receipt.id, { receipt, missing: new Set(missing) });
+      for (const id of missing) this.waitingOn.set(dataKey(receipt.receiverId, id), receipt.id);
+      block.entries.push({ kind: "postponed", id: receipt.id, from: receipt.predecessorId, to: receipt.receiverId, method: methodOf(receipt), txHash: receipt.txHash, status: "postponed" });
+      return;
+    }
+    this.execute(receipt, block);
+  }
+
+  private processData(data: DataReceipt, block: Block): void {
+    const key = dataKey(data.receiverId, data.dataId);
+    this.receivedData.set(key, data.data);
+    const tx = this.txs.get(data.txHash);
+    if (tx) tx.outstanding -= 1;
+    block.entries.push({ kind: "data", id: data.id, from: data.predecessorId, to: data.receiverId, txHash: data.txHash, status: data.data === null ? "failure" : "success" });
+    const waiting = this.waitingOn.get(key);
+    if (!waiting) return;
+    this.waitingOn.delete(key);
+    const p = this.postponed.get(waiting);
+    if (!p) return;
+    p.missing.delete(data.dataId);
+    if (p.missing.size === 0) {
+      this.postponed.delete(waiting);
+      this.execute(p.receipt, block);
+    }
+  }
+
+  private execute(receipt: ActionReceipt, block: Block): void {
+    const results = receipt.inputDataIds.map((id) => {
+      const key = dataKey(receipt.receiverId, id);
+      const value = this.receivedData.get(key) ?? null;
+      this.receivedData.delete(key);
+      return value;
+    });
+    const ctx: ApplyContext = {
+      config: this.config,
+      state: this.state,
+      blockHeight: block.height,
+      blockTimestamp: block.timestampNs,
+      epochHeight: this.epochHeight(),
+      registrarAccountId: this.registrarAccountId,
+      compile: this.compile,
+      codeFromBytes: this.codeFromBytes,
+      validators: { stake: () => 0n, totalStake: () => 0n },
+      executionGas: this.executionGasFor,
+      fault: this.faultFor,
+    };
+    const result = applyActionReceipt(ctx, receipt, results);
+    this.burntYocto += result.tokensBurnt;
+    if (receipt.predecessorId === SYSTEM_ACCOUNT && result.status.type === "Failure") {
+      // A refund to a missing account is burnt (R17).
+      this.burntYocto += totalDeposit(receipt.actions);
+    }
+    const outcome: ExecutionOutcome = {
+      id: receipt.id,
+      executorId: receipt.receiverId,
+      predecessorId: receipt.predecessorId,
+      methodName: result.methodName,
+      kind: "action",
+      origin: receipt.origin,
+      status: result.status,
+      logs: result.logs,
+      receiptIds: result.outgoing.filter((r) => r.kind === "action").map((r) => r.id),
+      gasBurnt: result.gasBurnt,
+      tokensBurnt: result.tokensBurnt,
+      blockHeight: block.height,
+      txHash: receipt.txHash,
+    };
+    const tx = this.txs.get(receipt.txHash);
+    if (tx) {
+      tx.receiptOutcomes.push(outcome);
+      tx.outstanding -= 1;
+      tx.outstanding += result.outgoing.length;
+    }
+    block.entries.push({
+      kind: receipt.origin === "deposit-refund" || receipt.origin === "gas-refund" ? "refund" : "receipt",
+      id: receipt.id,
+      from: receipt.predecessorId,
+      to: receipt.receiverId,
+      method: result.methodName,
+      txHash: receipt.txHash,
+      status: result.status.type === "Failure" ? "failure" : "success",
+      detail: result.status.type === "Failure" ? result.status.failure.message : refundDetail(receipt),
+      logs: result.logs,
+    });
+    this.incoming.push(...result.outgoing);
+  }
+
+  private epochHeight(): bigint {
+    return (this.height - this.config.genesisHeight) / this.config.epochLength + 1n;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /**
+   * Runs a view call on the latest state: nothing it does is kept, and state-changing host functions fail
+   * with ProhibitedInView (R19). Returns the raw return value and logs; throws on failure.
+   */
+  view(accountId: string, methodName: string, args: Uint8Array): { value: Uint8Array; logs: string[] } {
+    assertAccountId(accountId);
+    const account = this.state.fork().getMut(accountId);
+    if (!account) throw new Error(`Account ${accountId} does not exist while viewing`);
+    const call = runFunctionCall({
+      config: this.config,
+      account,
+      code: account.code,
+      compile: this.compile,
+      currentAccountId: accountId,
+      signerAccountId: accountId,
+      signerAccountPk: new Uint8Array(33),
+      predecessorAccountId: accountId,
+      methodName,
+      args,
+      deposit: 0n,
+      prepaidGas: this.config.maxGasBurnt,
+      blockHeight: this.height,
+      blockTimestamp: this.timestampNs,
+      epochHeight: this.epochHeight(),
+      randomSeed: new Uint8Array(32),
+      promiseResults: [],
+      outputDataReceivers: [],
+      isView: true,
+      storageUsage: storageUsage(account, this.config),
+      validators: { stake: () => 0n, totalStake: () => 0n },
+      executionGas: 0n,
+    });
+    if (!call.ok) {
+      const err = new Error(`wasm execution failed with error: ${call.error!.message}`);
+      (err as Error & { logs: string[] }).logs = call.logs;
+      throw err;
+    }
+    return { value: call.returnData.kind === "value" ? call.returnData.value : new Uint8Array(0), logs: call.logs };
+  }
+
+  // ------------------------------------------------------------------ accounting
+
+  /** Σ (amount + locked) of every account. */
+  totalBalances(): bigint {
+    let total = 0n;
+    for (const id of this.state.ids()) {
+      const a = this.state.get(id)!;
+      total += a.amount + a.locked;
+    }
+    return total;
+  }
+
+  /** Value carried by receipts not yet executed: deposits, prepaid gas and prepaid exec fees. */
+  inFlightValue(): bigint {
+    let total = 0n;
+    const count = (r: Receipt) => {
+      if (r.kind !== "action") return;
+      total += totalDeposit(r.actions);
+      if (r.predecessorId !== SYSTEM_ACCOUNT) {
+        total += (totalPrepaidGas(r.actions) + totalExecFees(this.config, r.actions, r.predecessorId === r.receiverId)) * r.gasPrice;
+      }
+    };
+    for (const r of this.incoming) count(r);
+    for (const p of this.postponed.values()) count(p.receipt);
+    return total;
+  }
+
+  /** Receipts postponed waiting for data (callbacks whose call has not answered yet). */
+  postponedReceipts(): ActionReceipt[] {
+    return [...this.postponed.values()].map((p) => p.receipt);
+  }
+}
+
+function dataKey(receiverId: string, dataId: string): string {
+  return `${receiverId}\u0000${dataId}`;
+}
+
+function methodOf(r: ActionReceipt): string | undefined {
+  const fn = r.actions.find((a) => a.type === "FunctionCall") as (Action & { type: "FunctionCall" }) | undefined;
+  return fn?.methodName;
+}
+
+function refundDetail(r: ActionReceipt): string | undefined {
+  if (r.origin !== "deposit-refund" && r.origin !== "gas-refund") return undefined;
+  return `${r.origin} ${totalDeposit(r.actions)} yocto`;
+}

@@ -1,0 +1,209 @@
+/**
+ * Fee table, limits and defaults of the local runtime.
+ *
+ * Figures come from nearcore's `core/parameters/res/runtime_configs/parameters.yaml` as summarised in
+ * `near-semantics.md` (gas and fees). Everything is overridable per `Chain` so a test can model
+ * another protocol version (for example the 1 PGas transaction limit of protocol ≥ 83).
+ */
+
+/** Send / exec cost pair of an action fee, in gas units. */
+export interface Fee {
+  /** Burnt by the account that creates the receipt, when it creates it. */
+  send: bigint;
+  /** Reserved by the creator, burnt by the receiver when it executes the receipt. */
+  exec: bigint;
+}
+
+/** Costs charged for host functions (wasm-side costs of `env`). */
+export interface HostCosts {
+  base: bigint;
+  storageWriteBase: bigint;
+  storageWriteKeyByte: bigint;
+  storageWriteValueByte: bigint;
+  storageWriteEvictedByte: bigint;
+  storageReadBase: bigint;
+  storageReadKeyByte: bigint;
+  storageReadValueByte: bigint;
+  storageRemoveBase: bigint;
+  storageRemoveKeyByte: bigint;
+  storageRemoveRetValueByte: bigint;
+  storageHasKeyBase: bigint;
+  storageHasKeyByte: bigint;
+  touchingTrieNode: bigint;
+  readRegisterBase: bigint;
+  readRegisterByte: bigint;
+  writeRegisterBase: bigint;
+  writeRegisterByte: bigint;
+  logBase: bigint;
+  logByte: bigint;
+  utf8DecodingBase: bigint;
+  utf8DecodingByte: bigint;
+  sha256Base: bigint;
+  sha256Byte: bigint;
+  keccak256Base: bigint;
+  keccak256Byte: bigint;
+  keccak512Base: bigint;
+  keccak512Byte: bigint;
+  ripemd160Base: bigint;
+  ripemd160Block: bigint;
+  ecrecoverBase: bigint;
+  altBn128Base: bigint;
+  promiseAndBase: bigint;
+  promiseAndPerPromise: bigint;
+  promiseReturn: bigint;
+  validatorStakeBase: bigint;
+}
+
+export interface RuntimeConfig {
+  /** Price of one gas unit in yoctoNEAR. Constant: gas price changes are not modelled. */
+  gasPrice: bigint;
+  /** Maximum prepaid gas of one transaction / function call. 300 Tgas (protocol < 83) by default. */
+  maxPrepaidGas: bigint;
+  /** Maximum gas one function call may burn. */
+  maxGasBurnt: bigint;
+  /** Cost of storing one byte, in yoctoNEAR (10^19). */
+  storageAmountPerByte: bigint;
+  /** Accounts whose storage usage is at most this many bytes need no balance for storage (zero-balance accounts). */
+  zeroBalanceAccountStorageLimit: bigint;
+  /** Bytes charged per account record. */
+  accountRecordBytes: bigint;
+  /** Bytes charged per storage record on top of key and value. */
+  storageRecordOverheadBytes: bigint;
+  /** Fraction of the gas burnt by a function call that goes to the receiver as a reward (numerator / denominator). */
+  burntGasReward: [bigint, bigint];
+  fees: {
+    actionReceiptCreation: Fee;
+    dataReceiptCreationBase: Fee;
+    dataReceiptCreationPerByte: Fee;
+    functionCallBase: Fee;
+    /** Send cost per byte when the receiver is the sender itself. */
+    functionCallPerByteSir: Fee;
+    functionCallPerByte: Fee;
+    transfer: Fee;
+    createAccount: Fee;
+    deployContractBase: Fee;
+    deployContractPerByte: Fee;
+    addKey: Fee;
+    deleteKey: Fee;
+    deleteAccount: Fee;
+    stake: Fee;
+  };
+  host: HostCosts;
+  limits: {
+    maxPromisesPerCall: number;
+    maxActionsPerReceipt: number;
+    maxPromiseAndMembers: number;
+    maxLogs: number;
+    maxTotalLogBytes: number;
+    maxStorageKeyBytes: number;
+    maxStorageValueBytes: number;
+    maxRegisterBytes: number;
+    maxArgsBytes: number;
+  };
+  /**
+   * Gas burnt by running the contract's JavaScript itself (QuickJS start-up plus near-sdk-js), which
+   * cannot be measured off-chain. Measured on chain for a minimal near-sdk-js call: about 5.7 Tgas of the
+   * 8.4 Tgas such a call burns (near-sdk-js benchmark/README.md). Override per method with
+   * `Chain.setExecutionGas`.
+   */
+  defaultExecutionGas: bigint;
+  /** Wall-clock budget of one function call in the `vm` engine: a call that runs longer is treated as gas exhaustion. */
+  executionTimeoutMs: number;
+  /** First block height and timestamp (ns) of a new chain; each block adds one height and `blockTimeNs`. */
+  genesisHeight: bigint;
+  genesisTimestampNs: bigint;
+  blockTimeNs: bigint;
+  epochLength: bigint;
+}
+
+const fee = (send: bigint, exec: bigint = send): Fee => ({ send, exec });
+
+/** One teragas. */
+export const TGAS = 1_000_000_000_000n;
+/** One NEAR in yoctoNEAR. */
+export const ONE_NEAR = 10n ** 24n;
+
+/** The default configuration: protocol 84-86 fee table, 300 Tgas per transaction. */
+export function defaultRuntimeConfig(): RuntimeConfig {
+  return {
+    gasPrice: 100_000_000n,
+    maxPrepaidGas: 300n * TGAS,
+    maxGasBurnt: 300n * TGAS,
+    storageAmountPerByte: 10n ** 19n,
+    zeroBalanceAccountStorageLimit: 770n,
+    accountRecordBytes: 100n,
+    storageRecordOverheadBytes: 40n,
+    burntGasReward: [3n, 10n],
+    fees: {
+      actionReceiptCreation: fee(108_059_500_000n),
+      dataReceiptCreationBase: fee(36_486_732_312n),
+      dataReceiptCreationPerByte: fee(17_212_011n),
+      functionCallBase: fee(200_000_000_000n, 780_000_000_000n),
+      functionCallPerByteSir: fee(2_235_934n),
+      functionCallPerByte: fee(47_683_715n, 2_235_934n),
+      transfer: fee(115_123_062_500n),
+      createAccount: fee(3_850_000_000_000n),
+      deployContractBase: fee(184_765_750_000n),
+      deployContractPerByte: fee(6_812_999n, 64_572_944n),
+      addKey: fee(101_765_125_000n),
+      deleteKey: fee(94_946_625_000n),
+      deleteAccount: fee(147_489_000_000n),
+      stake: fee(141_715_687_500n),
+    },
+    host: {
+      base: 264_768_111n,
+      storageWriteBase: 64_196_736_000n,
+      storageWriteKeyByte: 70_482_867n,
+      storageWriteValueByte: 31_018_539n,
+      storageWriteEvictedByte: 32_117_307n,
+      storageReadBase: 56_356_845_749n,
+      storageReadKeyByte: 30_952_533n,
+      storageReadValueByte: 5_611_004n,
+      storageRemoveBase: 53_473_030_500n,
+      storageRemoveKeyByte: 38_220_384n,
+      storageRemoveRetValueByte: 11_531_556n,
+      storageHasKeyBase: 54_039_896_625n,
+      storageHasKeyByte: 30_790_845n,
+      touchingTrieNode: 2_280_000_000n,
+      readRegisterBase: 2_517_165_186n,
+      readRegisterByte: 98_562n,
+      writeRegisterBase: 2_865_522_486n,
+      writeRegisterByte: 3_801_564n,
+      logBase: 3_543_313_050n,
+      logByte: 13_198_791n,
+      utf8DecodingBase: 3_111_779_061n,
+      utf8DecodingByte: 291_580_479n,
+      sha256Base: 4_540_970_250n,
+      sha256Byte: 24_117_351n,
+      keccak256Base: 5_879_491_275n,
+      keccak256Byte: 21_471_105n,
+      keccak512Base: 5_811_388_236n,
+      keccak512Byte: 36_649_701n,
+      ripemd160Base: 853_675_086n,
+      ripemd160Block: 680_107_584n,
+      ecrecoverBase: 278_821_988_457n,
+      altBn128Base: 16_548_770_000n,
+      promiseAndBase: 1_465_013_400n,
+      promiseAndPerPromise: 5_452_176n,
+      promiseReturn: 560_152_386n,
+      validatorStakeBase: 911_834_726_400n,
+    },
+    limits: {
+      maxPromisesPerCall: 1024,
+      maxActionsPerReceipt: 100,
+      maxPromiseAndMembers: 128,
+      maxLogs: 100,
+      maxTotalLogBytes: 16 * 1024,
+      maxStorageKeyBytes: 2048,
+      maxStorageValueBytes: 4_194_304,
+      maxRegisterBytes: 104_857_600,
+      maxArgsBytes: 4_194_304,
+    },
+    defaultExecutionGas: 5_700_000_000_000n,
+    executionTimeoutMs: 2_000,
+    genesisHeight: 100n,
+    genesisTimestampNs: 1_700_000_000_000_000_000n,
+    blockTimeNs: 1_000_000_000n,
+    epochLength: 43_200n,
+  };
+}

@@ -1,0 +1,63 @@
+/** Send and exec fees of actions (nearcore `runtime/runtime/src/config.rs`: `total_send_fees`, `exec_fee`). */
+import type { RuntimeConfig } from "./config.js";
+import type { Action } from "./types.js";
+
+function actionFee(config: RuntimeConfig, action: Action, sir: boolean): { send: bigint; exec: bigint } {
+  const f = config.fees;
+  switch (action.type) {
+    case "CreateAccount":
+      return f.createAccount;
+    case "DeployContract": {
+      const n = BigInt(action.code.length);
+      return { send: f.deployContractBase.send + f.deployContractPerByte.send * n, exec: f.deployContractBase.exec + f.deployContractPerByte.exec * n };
+    }
+    case "FunctionCall": {
+      const n = BigInt(action.methodName.length + action.args.length);
+      const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
+      return { send: f.functionCallBase.send + perByte.send * n, exec: f.functionCallBase.exec + perByte.exec * n };
+    }
+    case "Transfer":
+      return f.transfer;
+    case "Stake":
+      return f.stake;
+    case "AddKey":
+      return f.addKey;
+    case "DeleteKey":
+      return f.deleteKey;
+    case "DeleteAccount":
+      return f.deleteAccount;
+  }
+}
+
+/** Gas burnt when a receipt with `actions` is created (receipt creation + each action's send fee). */
+export function totalSendFees(config: RuntimeConfig, actions: Action[], sir: boolean): bigint {
+  let gas = config.fees.actionReceiptCreation.send;
+  for (const a of actions) gas += actionFee(config, a, sir).send;
+  return gas;
+}
+
+/** Gas the receiver burns to execute `actions`, prepaid by the creator (receipt creation + each exec fee). */
+export function totalExecFees(config: RuntimeConfig, actions: Action[], sir: boolean): bigint {
+  let gas = config.fees.actionReceiptCreation.exec;
+  for (const a of actions) gas += actionFee(config, a, sir).exec;
+  return gas;
+}
+
+/** Exec fee of one action. */
+export function execFee(config: RuntimeConfig, action: Action, sir: boolean): bigint {
+  return actionFee(config, action, sir).exec;
+}
+
+/** Σ gas attached to function calls. */
+export function totalPrepaidGas(actions: Action[]): bigint {
+  let gas = 0n;
+  for (const a of actions) if (a.type === "FunctionCall") gas += a.gas;
+  return gas;
+}
+
+/** Σ deposits attached (function calls and transfers). */
+export function totalDeposit(actions: Action[]): bigint {
+  let amount = 0n;
+  for (const a of actions) if (a.type === "FunctionCall" || a.type === "Transfer") amount += a.deposit;
+  return amount;
+}

@@ -1,0 +1,138 @@
+/**
+ * Chain state: accounts, their storage, code and keys, with a copy-on-write overlay per receipt so that a
+ * failed receipt leaves no trace (R14).
+ */
+import type { RuntimeConfig } from "./config.js";
+import type { AccessKeyPermission } from "./types.js";
+
+/** Contract code deployed on an account: the bundled JavaScript and where it came from. */
+export interface ContractCode {
+  /** Hash of the bundle (hex sha256), also the loader's cache key. */
+  hash: string;
+  /** The ES module near-sdk-js's rollup step produced: what QuickJS runs on chain. */
+  source: string;
+  /** Bytes charged for the code in storage usage. */
+  size: bigint;
+  /** Methods the bundle exports (what the contract's wasm would export). */
+  methods: string[];
+  /** The contract's source file, when it was loaded from one. */
+  sourcePath?: string;
+}
+
+export interface AccessKey {
+  publicKey: Uint8Array;
+  nonce: bigint;
+  permission: AccessKeyPermission;
+}
+
+/** One account as stored on chain. */
+export interface AccountRecord {
+  amount: bigint;
+  locked: bigint;
+  code: ContractCode | null;
+  storage: Map<string, Uint8Array>;
+  keys: AccessKey[];
+}
+
+/** Encodes storage key bytes as a Map key (one char per byte). */
+export function storageKey(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}
+
+/** Decodes a Map key produced by {@link storageKey} back to bytes. */
+export function storageKeyBytes(key: string): Uint8Array {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}
+
+/** Storage usage of an account record in bytes (R18): account + Σ(key + value + 40) + code + keys. */
+export function storageUsage(account: AccountRecord, config: RuntimeConfig): bigint {
+  let usage = config.accountRecordBytes;
+  for (const [k, v] of account.storage) usage += BigInt(k.length + v.length) + config.storageRecordOverheadBytes;
+  if (account.code) usage += account.code.size;
+  for (const key of account.keys) usage += BigInt(key.publicKey.length) + config.storageRecordOverheadBytes;
+  return usage;
+}
+
+/** The balance an account must keep for its storage (0 for zero-balance accounts, R18). */
+export function requiredStorageBalance(account: AccountRecord, config: RuntimeConfig): bigint {
+  const usage = storageUsage(account, config);
+  if (usage <= config.zeroBalanceAccountStorageLimit) return 0n;
+  return usage * config.storageAmountPerByte;
+}
+
+export function cloneAccount(a: AccountRecord): AccountRecord {
+  return { amount: a.amount, locked: a.locked, code: a.code, storage: new Map(a.storage), keys: a.keys.slice() };
+}
+
+/**
+ * All accounts of the chain. `fork()` gives a transaction-like view: writes go to an overlay that is either
+ * committed into the parent or dropped.
+ */
+export class StateStore {
+  private readonly accounts: Map<string, AccountRecord>;
+  private readonly overlay = new Map<string, AccountRecord | null>();
+
+  constructor(private readonly parent: StateStore | null = null, accounts?: Map<string, AccountRecord>) {
+    this.accounts = accounts ?? new Map();
+  }
+
+  /** A child view whose changes reach this store only on `commit()`. */
+  fork(): StateStore {
+    return new StateStore(this);
+  }
+
+  get(id: string): AccountRecord | undefined {
+    if (this.overlay.has(id)) return this.overlay.get(id) ?? undefined;
+    if (this.parent) return this.parent.get(id);
+    return this.accounts.get(id);
+  }
+
+  /** The account for writing: copied into this overlay on first access. */
+  getMut(id: string): AccountRecord | undefined {
+    if (this.overlay.has(id)) return this.overlay.get(id) ?? undefined;
+    if (!this.parent) return this.accounts.get(id);
+    const base = this.parent.get(id);
+    if (!base) return undefined;
+    const copy = cloneAccount(base);
+    this.overlay.set(id, copy);
+    return copy;
+  }
+
+  set(id: string, record: AccountRecord): void {
+    if (this.parent) this.overlay.set(id, record);
+    else this.accounts.set(id, record);
+  }
+
+  delete(id: string): void {
+    if (this.parent) this.overlay.set(id, null);
+    else this.accounts.delete(id);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** Applies this overlay to the parent store. */
+  commit(): void {
+    if (!this.parent) return;
+    for (const [id, rec] of this.overlay) {
+      if (rec) this.parent.set(id, rec);
+      else this.parent.delete(id);
+    }
+    this.overlay.clear();
+  }
+
+  /** Ids of every account, sorted. */
+  ids(): string[] {
+    const ids = new Set<string>(this.parent ? this.parent.ids() : this.accounts.keys());
+    for (const [id, rec] of this.overlay) {
+      if (rec) ids.add(id);
+      else ids.delete(id);
+    }
+    return [...ids].sort();
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * An account on the local chain with the methods near-workspaces' `Account` has: create sub-accounts,
+ * deploy, call, view, transfer, balances, state. Amounts and gas are bigint yoctoNEAR / gas units.
+ */
+import type { Worker } from "./worker.js";
+import type { Action } from "../runtime/types.js";
+import type { TransactionHandle } from "../runtime/chain.js";
+import { TransactionFailedError, TransactionResult } from "./transaction-result.js";
+import { encodeArgs, toGas, toYocto, type Amount } from "./args.js";
+import { assertAccountId } from "../runtime/account-id.js";
+import { publicKeyFor } from "../runtime/ids.js";
+import { storageUsage, storageKey, storageKeyBytes } from "../runtime/state.js";
+import { bundleContract } from "../loader/bundle-contract.js";
+import { ONE_NEAR, TGAS } from "../runtime/config.js";
+
+/** Options of `call` / `callRaw`, as in near-workspaces. */
+export interface CallOptions {
+  /** Gas attached (default 30 Tgas, near-workspaces' default). */
+  gas?: bigint | number | string;
+  /** Deposit attached in yoctoNEAR (default 0). */
+  attachedDeposit?: Amount;
+}
+
+/** Options of `devDeploy`. */
+export interface DevDeployOptions {
+  /** Balance of the new account (default 100 NEAR). */
+  initialBalance?: Amount;
+  /** Initialisation method to call after deploying. */
+  method?: string;
+  /** Arguments of the initialisation call. */
+  args?: unknown;
+  /** Deposit attached to the initialisation call. */
+  attachedDeposit?: Amount;
+  /** Gas of the initialisation call. */
+  gas?: bigint | number | string;
+}
+
+/** Balance breakdown, as near-api-js / near-workspaces compute it. */
+export interface AccountBalance {
+  /** amount + locked. */
+  total: bigint;
+  /** storage_usage × storage price per byte. */
+  stateStaked: bigint;
+  /** Locked (staked) balance. */
+  staked: bigint;
+  /** total − max(staked, stateStaked). */
+  available: bigint;
+}
+
+/** Contract storage as near-workspaces' `viewState` shows it. */
+export interface ContractState {
+  /** Raw bytes under a key (string keys are taken as UTF-8), or undefined. */
+  getRaw(key: string | Uint8Array): Uint8Array | undefined;
+  /** The value under a key parsed as JSON (or its text when it is not JSON), or undefined. */
+  get<T = unknown>(key: string | Uint8Array): T | undefined;
+  /** Every key (as latin1 strings, one char per byte), sorted. */
+  keys(): string[];
+  /** Number of records. */
+  readonly size: number;
+}
+
+const DEFAULT_GAS = 30n * TGAS;
+const DEFAULT_INITIAL_BALANCE = 100n * ONE_NEAR;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function idOf(account: Account | string): string {
+  const id = typeof account === "string" ? account : account.accountId;
+  assertAccountId(id);
+  return id;
+}
+
+/** An account of the local chain. */
+export class Account {
+  constructor(
+    /** The worker this account lives on. */
+    readonly worker: Worker,
+    /** The account id, e.g. `alice.test.near`. */
+    readonly accountId: string,
+  ) {}
+
+  toString(): string {
+    return this.accountId;
+  }
+
+  private submitActions(receiverId: string, actions: Action[]): TransactionHandle {
+    return this.worker.chain.submit(this.accountId, receiverId, actions);
+  }
+
+  private async send(receiverId: string, actions: Action[]): Promise<TransactionResult> {
+    return new TransactionResult(await this.submitActions(receiverId, actions).wait());
+  }
+
+  /**
+   * Creates `<prefix>.<this account>` funded with `initialBalance` (default 100 NEAR).
+   * @example const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("30") });
+   */
+  async createSubAccount(prefix: string, options: { initialBalance?: Amount } = {}): Promise<Account> {
+    const id = `${prefix}.${this.accountId}`;
+    assertAccountId(id, "sub-account id");
+    const amount = toYocto(options.initialBalance ?? DEFAULT_INITIAL_BALANCE, "initialBalance");
+    const result = await this.send(id, [
+      { type: "CreateAccount" },
+      { type: "Transfer", deposit: amount },
+      { type: "AddKey", publicKey: publicKeyFor(id), nonce: 0n, permission: { kind: "FullAccess" } },
+    ]);
+    if (result.failed) throw new TransactionFailedError(result);
+    return new Account(this.worker, id);
+  }
+
+  /**
+   * Deploys a contract from its source file (.ts or .js) to this account.
+   * @example await contract.deploy("examples/staking/guarded.ts");
+   */
+  async deploy(sourcePath: string): Promise<TransactionResult> {
+    const bundle = await bundleContract(sourcePath);
+    this.worker.chain.registerCode(bundle);
+    const result = await this.send(this.accountId, [{ type: "DeployContract", code: this.worker.chain.codeBytes(bundle) }]);
+    if (result.failed) throw new TransactionFailedError(result);
+    return result;
+  }
+
+  /**
+   * Creates a fresh sub-account, deploys the contract at `sourcePath` to it and optionally calls its init method.
+   * A near-workspaces test written with a .wasm path needs only the path changed to the contract's source.
+   * @example const contract = await root.devDeploy("examples/staking/guarded.ts", { method: "init", args: { validator: "validator.test.near" } });
+   */
+  async devDeploy(sourcePath: string, options: DevDeployOptions = {}): Promise<Account> {
+    const bundle = await bundleContract(sourcePath);
+    const account = await this.createSubAccount(this.worker.nextDevAccountPrefix(), { initialBalance: options.initialBalance });
+    await account.deploy(bundle.sourcePath);
+    if (options.method) {
+      await account.call(account, options.method, options.args ?? {}, { attachedDeposit: options.attachedDeposit, gas: options.gas });
+    }
+    return account;
+  }
+
+  /**
+   * Submits a function call without waiting: returns a handle. Use `worker.step()` / `runUntilIdle()` or
+   * `handle.wait()` to make progress.
+   */
+  submitCall(contract: Account | string, methodName: string, args: unknown = {}, options: CallOptions = {}): TransactionHandle {
+    const receiverId = idOf(contract);
+    const action: Action = {
+      type: "FunctionCall",
+      methodName,
+      args: encodeArgs(args),
+      deposit: toYocto(options.attachedDeposit ?? 0n, "attachedDeposit"),
+      gas: toGas(options.gas ?? DEFAULT_GAS),
+      weight: 0n,
+    };
+    return this.submitActions(receiverId, [action]);
+  }
+
+  /**
+   * Calls a method and returns the whole result, failed or not.
+   * @example const r = await alice.callRaw(contract, "deposit_and_stake", {}, { attachedDeposit: parseNEAR("1"), gas: 100n * TGAS });
+   */
+  async callRaw(contract: Account | string, methodName: string, args: unknown = {}, options: CallOptions = {}): Promise<TransactionResult> {
+    return new TransactionResult(await this.submitCall(contract, methodName, args, options).wait());
+  }
+
+  /**
+   * Calls a method and returns its parsed return value; throws `TransactionFailedError` when it failed.
+   * @example const n = await alice.call<number>(counter, "increment", {});
+   */
+  async call<T = unknown>(contract: Account | string, methodName: string, args: unknown = {}, options: CallOptions = {}): Promise<T> {
+    const result = await this.callRaw(contract, methodName, args, options);
+    if (result.failed) throw new TransactionFailedError(result);
+    return result.parseResult<T>();
+  }
+
+  /**
+   * Calls a view method of the contract deployed on this account.
+   * @example const balance = await contract.view<string>("get_balance", { account_id: "alice.test.near" });
+   */
+  async view<T = unknown>(methodName: string, args: unknown = {}): Promise<T> {
+    const { value } = this.worker.chain.view(this.accountId, methodName, encodeArgs(args));
+    if (value.length === 0) return undefined as T;
+    const text = dec.decode(value);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return text as unknown as T;
+    }
+  }
+
+  /** View call returning raw bytes and logs. */
+  async viewRaw(methodName: string, args: unknown = {}): Promise<{ result: Uint8Array; logs: string[] }> {
+    const { value, logs } = this.worker.chain.view(this.accountId, methodName, encodeArgs(args));
+    return { result: value, logs };
+  }
+
+  /**
+   * Transfers NEAR to another account.
+   * @example await alice.transfer(bob, parseNEAR("1"));
+   */
+  async transfer(receiver: Account | string, amount: Amount): Promise<TransactionResult> {
+    return this.send(idOf(receiver), [{ type: "Transfer", deposit: toYocto(amount) }]);
+  }
+
+  /** Deletes this account, sending its balance to `beneficiary`. */
+  async delete(beneficiary: Account | string): Promise<TransactionResult> {
+    return this.send(this.accountId, [{ type: "DeleteAccount", beneficiaryId: idOf(beneficiary) }]);
+  }
+
+  /** True when the account exists. */
+  async exists(): Promise<boolean> {
+    return this.worker.chain.account(this.accountId) !== undefined;
+  }
+
+  /** Balance breakdown (bigint yoctoNEAR). */
+  async balance(): Promise<AccountBalance> {
+    const a = this.worker.chain.account(this.accountId);
+    if (!a) throw new Error(`Account ${this.accountId} does not exist`);
+    const config = this.worker.chain.config;
+    const stateStaked = storageUsage(a, config) * config.storageAmountPerByte;
+    const total = a.amount + a.locked;
+    const reserved = a.locked > stateStaked ? a.locked : stateStaked;
+    return { total, stateStaked, staked: a.locked, available: total > reserved ? total - reserved : 0n };
+  }
+
+  /** `balance().available`. */
+  async availableBalance(): Promise<bigint> {
+    return (await this.balance()).available;
+  }
+
+  /** Storage of this account's contract. */
+  async viewState(): Promise<ContractState> {
+    const a = this.worker.chain.account(this.accountId);
+    if (!a) throw new Error(`Account ${this.accountId} does not exist`);
+    const storage = new Map(a.storage);
+    const keyOf = (key: string | Uint8Array) => storageKey(typeof key === "string" ? enc.encode(key) : key);
+    return {
+      getRaw: (key) => storage.get(keyOf(key))?.slice(),
+      get<T>(key: string | Uint8Array): T | undefined {
+        const raw = storage.get(keyOf(key));
+        if (!raw) return undefined;
+        const text = dec.decode(raw);
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          return text as unknown as T;
+        }
+      },
+      keys: () => [...storage.keys()].sort(),
+      get size() {
+        return storage.size;
+      },
+    };
+  }
+
+  /** Raw storage keys as bytes (for tests that inspect namespaced keys). */
+  async storageKeys(): Promise<Uint8Array[]> {
+    const a = this.worker.chain.account(this.accountId);
+    return a ? [...a.storage.keys()].sort().map(storageKeyBytes) : [];
+  }
+}
