@@ -34,6 +34,14 @@ export interface FaultRule {
   message?: string;
 }
 
+/**
+ * Decides, at each block, which ready receipts run now and in which order. Receives the receipts the
+ * default order would run (local receipts first, then incoming in queue order) and returns the indices to
+ * run now, in order; the others are deferred to the next block, ahead of newer receipts. A scheduler can
+ * only delay a receipt, never run it before its cause, as on a real network.
+ */
+export type Scheduler = (ready: readonly Receipt[], height: bigint) => number[];
+
 export interface ChainOptions {
   /** Overrides of the fee table, limits and defaults. */
   config?: Partial<RuntimeConfig>;
@@ -105,6 +113,7 @@ export class Chain {
   private readonly execGas = new Map<string, bigint>();
   private readonly faultCounters = new Map<string, number>();
   private nonce = 0;
+  private scheduler: Scheduler | null = null;
   private driving = false;
   private readonly driveWaiters = new Set<TxRecord>();
 
@@ -174,6 +183,11 @@ export class Chain {
       throw new RangeError("fault occurrence counts from 1");
     }
     this.faults.push({ ...rule, seen: 0 });
+  }
+
+  /** Installs (or with null removes) a scheduler that may defer and reorder ready receipts. */
+  setScheduler(scheduler: Scheduler | null): void {
+    this.scheduler = scheduler;
   }
 
   /** Removes every injected fault. */
@@ -347,8 +361,20 @@ export class Chain {
     }
     this.pool.length = 0;
     this.pool.push(...remaining);
-    for (const r of local) this.processReceipt(r, block);
-    for (const r of incoming) this.processReceipt(r, block);
+    const ready: Receipt[] = [...local, ...incoming];
+    if (this.scheduler) {
+      const chosen = this.scheduler(ready, block.height);
+      const seen = new Set<number>();
+      for (const i of chosen) {
+        if (!Number.isInteger(i) || i < 0 || i >= ready.length || seen.has(i)) throw new Error(`Scheduler returned an invalid index ${i}`);
+        seen.add(i);
+      }
+      // Deferred receipts stay ahead of the receipts converted from transactions in this block.
+      this.incoming = [...ready.filter((_, i) => !seen.has(i)), ...this.incoming];
+      for (const i of chosen) this.processReceipt(ready[i], block);
+    } else {
+      for (const r of ready) this.processReceipt(r, block);
+    }
     this.blocks.push(block);
     for (const tx of this.txs.values()) {
       if (tx.waiters.length > 0 && tx.included && tx.outstanding === 0) {
