@@ -253,15 +253,26 @@ export class VMLogic {
 
   private newReceipt(receiverId: string, dependsOn: number[]): bigint {
     this.checkAccountId(receiverId);
-    if (this.promises.length >= this.config.limits.maxPromisesPerCall) {
-      this.fail("HostError", `NumberPromisesExceeded { number_of_promises: ${this.promises.length + 1}, limit: ${this.config.limits.maxPromisesPerCall} }`);
-    }
     const f = this.config.fees;
     this.payActionFee(f.actionReceiptCreation);
-    // Each input dependency costs a data receipt (nearcore's data_receipt_creation_config).
-    for (let i = 0; i < dependsOn.length; i++) this.payActionFee(f.dataReceiptCreationBase);
+    // Each input dependency costs a data receipt (nearcore's data_receipt_creation_config). nearcore's
+    // `pay_gas_for_new_receipt` burns both its send and its exec fee here ("both creation and execution for
+    // data receipts are considered burnt gas"): nobody burns the exec part later, so reserving it instead
+    // would take it from the signer without counting it as burnt (R16: the signer pays exactly the gas burnt).
+    for (let i = 0; i < dependsOn.length; i++) this.burn(f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
     this.newReceipts.push({ receiverId, actions: [], dependsOn, weights: [] });
-    this.promises.push({ kind: "receipt", receiptIndex: this.newReceipts.length - 1 });
+    return this.checkedPushPromise({ kind: "receipt", receiptIndex: this.newReceipts.length - 1 });
+  }
+
+  /**
+   * nearcore's `checked_push_promise` (R13): every promise counts towards the 1,024 per call, joint ones
+   * included, and the check comes after the new receipt's fees are paid.
+   */
+  private checkedPushPromise(entry: PromiseEntry): bigint {
+    this.promises.push(entry);
+    if (this.promises.length > this.config.limits.maxPromisesPerCall) {
+      this.fail("HostError", `NumberPromisesExceeded { number_of_promises: ${this.promises.length}, limit: ${this.config.limits.maxPromisesPerCall} }`);
+    }
     return BigInt(this.promises.length - 1);
   }
 
@@ -278,27 +289,28 @@ export class VMLogic {
 
   promiseAnd(indices: bigint[]): bigint {
     const h = this.config.host;
-    this.burn(h.promiseAndBase + h.promiseAndPerPromise * BigInt(indices.length));
-    if (indices.length > this.config.limits.maxPromiseAndMembers) {
-      this.fail("HostError", `NumberInputDataDependenciesExceeded { number_of_input_data_dependencies: ${indices.length}, limit: ${this.config.limits.maxPromiseAndMembers} }`);
-    }
+    // nearcore charges promise_and_per_promise per byte of the u64 index array it reads (8 per index).
+    this.burn(h.promiseAndBase + h.promiseAndPerPromise * 8n * BigInt(indices.length));
     const receiptIndices: number[] = [];
     for (const idx of indices) {
       const entry = this.promises[Number(idx)];
       if (idx >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${idx} }`);
       if (entry.kind === "receipt") receiptIndices.push(entry.receiptIndex);
       else receiptIndices.push(...entry.receiptIndices);
+      // R8: the limit counts receipts, so joining joint promises counts all their members (nearcore
+      // checks the flattened count inside this loop, "to prevent abuse of too many joined vectors").
+      if (receiptIndices.length > this.config.limits.maxPromiseAndMembers) {
+        this.fail("HostError", `NumberInputDataDependenciesExceeded { number_of_input_data_dependencies: ${receiptIndices.length}, limit: ${this.config.limits.maxPromiseAndMembers} }`);
+      }
     }
-    this.promises.push({ kind: "and", receiptIndices });
-    return BigInt(this.promises.length - 1);
+    return this.checkedPushPromise({ kind: "and", receiptIndices });
   }
 
   private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n): number {
     const receiptIndex = this.receiptIndexOf(promiseIndex);
     const receipt = this.newReceipts[receiptIndex];
-    if (receipt.actions.length >= this.config.limits.maxActionsPerReceipt) {
-      this.fail("NewReceiptValidationError", `TotalNumberOfActionsExceeded { total_number_of_actions: ${receipt.actions.length + 1}, limit: ${this.config.limits.maxActionsPerReceipt} }`);
-    }
+    // No limit on the number of actions here: as in nearcore, it is checked when the call's new receipts
+    // are validated after the call (R13, apply-receipt.ts `validateNewReceipts`).
     this.payActionFee(fee, sendFee, times);
     receipt.actions.push(action);
     return receipt.actions.length - 1;

@@ -95,6 +95,40 @@ export function exportedNames(code: string): string[] {
 }
 
 /**
+ * Bad input: an import nothing resolves. Rollup fails a relative one without saying where, and silently
+ * keeps a bare one as an external `import` that no engine (and no contract on chain) can load, so the
+ * contract would only fail at its first call. Both become a bundle error at the importing file and line.
+ */
+function unresolvedImports(): import("rollup").Plugin {
+  // Reported at buildEnd, once every other module has loaded: failing at once would leave rollup's
+  // transforms of the other modules running after the error.
+  let problem: import("rollup").RollupError | null = null;
+  return {
+    name: "near-callback-guards-unresolved",
+    async resolveId(source, importer) {
+      if (!importer || source.startsWith("\0")) return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      if (resolved && !resolved.external) return resolved;
+      if (!problem) {
+        const message = `Could not resolve '${source}' from ${importer}`;
+        problem = { message, id: importer };
+        try {
+          const lines = readFileSync(importer, "utf8").split("\n");
+          const at = lines.findIndex((l) => l.includes(`"${source}"`) || l.includes(`'${source}'`));
+          if (at >= 0) problem.loc = { file: importer, line: at + 1, column: Math.max(lines[at].indexOf(`"${source}"`), lines[at].indexOf(`'${source}'`)) };
+        } catch {
+          /* the message without a line then */
+        }
+      }
+      return { id: source, external: true };
+    },
+    buildEnd() {
+      if (problem) this.error(problem);
+    },
+  };
+}
+
+/**
  * Bundles a near-sdk-js contract the way `near-sdk-js build` does before QuickJS compiles it.
  *
  * @example
@@ -155,6 +189,7 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
             [resolveFrom("@babel/plugin-proposal-decorators"), { version: "legacy" }],
           ],
         }),
+        unresolvedImports(),
       ],
     });
   } catch (e) {

@@ -67,6 +67,10 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
 
   for (let index = 0; index < receipt.actions.length; index++) {
     const action = receipt.actions[index];
+    // The receipt's output is the last action's (R7; nearcore's `ActionResult::merge` keeps the newest
+    // result): an action other than a function call produces no data, so a batch that ends with a
+    // Transfer returns empty bytes even when a function call earlier in it returned a value.
+    result = { ok: true };
     const fee = execFee(config, action, sir);
     gasBurnt += fee;
     gasUsed += fee;
@@ -92,7 +96,14 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
 
     if (!account) {
       if (action.type === "Transfer" && isImplicitAccountId(receiverId)) {
-        account = { amount: 0n, locked: 0n, code: null, storage: new Map(), keys: [] };
+        // R17: a Transfer creates a missing implicit account. A NEAR-implicit (64-hex) account gets the
+        // full-access ed25519 key its id encodes (nearcore `action_implicit_account_creation_transfer`),
+        // which counts in its storage usage; ETH-implicit accounts get no key (their wallet contract is
+        // not modelled).
+        const keys = /^[0-9a-f]{64}$/.test(receiverId)
+          ? [{ publicKey: implicitPublicKey(receiverId), nonce: 0n, permission: { kind: "FullAccess" as const } }]
+          : [];
+        account = { amount: 0n, locked: 0n, code: null, storage: new Map(), keys };
         fork.set(receiverId, account);
       } else {
         result = failure("AccountDoesNotExist", `Can't complete the action because account ${receiverId} doesn't exist`, index);
@@ -176,7 +187,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           break;
         }
         account.amount = call.balance;
-        const validation = validateNewReceipts(call.newReceipts);
+        const validation = validateNewReceipts(call.newReceipts, config.limits.maxActionsPerReceipt);
         if (validation) {
           result = failure("NewReceiptValidationError", validation, index);
           break;
@@ -303,9 +314,16 @@ function refundReceipt(parent: ActionReceipt, to: string, amount: bigint, origin
   };
 }
 
-/** nearcore's `validate_receipt` checks that matter to contracts: no 0-gas call, DeleteAccount last. */
-function validateNewReceipts(receipts: NewReceipt[]): string | null {
+/**
+ * nearcore's `validate_receipt` checks that matter to contracts (R10, R13): at most `maxActions` actions per
+ * receipt, no 0-gas call, DeleteAccount last. They run after the call, so a failing one fails the receipt
+ * with NewReceiptValidationError, not the call with a host error.
+ */
+function validateNewReceipts(receipts: NewReceipt[], maxActions: number): string | null {
   for (const r of receipts) {
+    if (r.actions.length > maxActions) {
+      return `ActionsValidation(TotalNumberOfActionsExceeded { total_number_of_actions: ${r.actions.length}, limit: ${maxActions} })`;
+    }
     for (let i = 0; i < r.actions.length; i++) {
       const a = r.actions[i];
       if (a.type === "FunctionCall" && a.gas === 0n) return "ActionsValidation(FunctionCallZeroAttachedGas)";
@@ -319,4 +337,11 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The ed25519 public key (curve byte 0 + 32 bytes) a NEAR-implicit account id is the hex of. */
+function implicitPublicKey(accountId: string): Uint8Array {
+  const key = new Uint8Array(33);
+  for (let i = 0; i < 32; i++) key[i + 1] = parseInt(accountId.slice(2 * i, 2 * i + 2), 16);
+  return key;
 }

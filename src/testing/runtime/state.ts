@@ -48,12 +48,29 @@ export function storageKeyBytes(key: string): Uint8Array {
   return out;
 }
 
-/** Storage usage of an account record in bytes (R18): account + Σ(key + value + 40) + code + keys. */
+/**
+ * Size of an access key record's value as nearcore stores it: borsh(AccessKey) = nonce (u64) + the
+ * permission enum: 1 byte for FullAccess; for FunctionCall, Option<u128> allowance (1 or 17 bytes, 0 =
+ * None = unlimited), receiver id (u32 length + bytes) and method names (u32 count + u32 length + bytes each).
+ */
+export function accessKeyValueBytes(key: AccessKey): number {
+  const p = key.permission;
+  if (p.kind === "FullAccess") return 8 + 1;
+  const utf8 = (s: string) => new TextEncoder().encode(s).length;
+  return 8 + 1 + (p.allowance > 0n ? 17 : 1) + 4 + utf8(p.receiverId) + 4 + p.methodNames.reduce((n, m) => n + 4 + utf8(m), 0);
+}
+
+/**
+ * Storage usage of an account record in bytes (R18): account + Σ(key + value + 40) over its records +
+ * code. An access key is a record too: its key is the borsh public key (33 bytes for ed25519), its value
+ * the borsh AccessKey (9 bytes for a full-access key), so a fresh account with one key uses 182 bytes, as
+ * on chain (nearcore `action_add_key`).
+ */
 export function storageUsage(account: AccountRecord, config: RuntimeConfig): bigint {
   let usage = config.accountRecordBytes;
   for (const [k, v] of account.storage) usage += BigInt(k.length + v.length) + config.storageRecordOverheadBytes;
   if (account.code) usage += account.code.size;
-  for (const key of account.keys) usage += BigInt(key.publicKey.length) + config.storageRecordOverheadBytes;
+  for (const key of account.keys) usage += BigInt(key.publicKey.length + accessKeyValueBytes(key)) + config.storageRecordOverheadBytes;
   return usage;
 }
 
