@@ -4,7 +4,7 @@
  * contract as near-sdk-js's `env` object.
  */
 import type { RuntimeConfig, Fee } from "../runtime/config.js";
-import type { Action, DataReceiver } from "../runtime/types.js";
+import type { Action, DataReceiver, StorageOpCounts } from "../runtime/types.js";
 import type { AccountRecord } from "../runtime/state.js";
 import { storageKey } from "../runtime/state.js";
 import { isValidAccountId } from "../runtime/account-id.js";
@@ -68,6 +68,8 @@ export class VMLogic {
   balance: bigint;
   private totalLogBytes = 0;
   storageUsage: bigint;
+  /** Storage host calls made so far (counted once their gas is paid). */
+  readonly storageOps: StorageOpCounts = { reads: 0, writes: 0, removes: 0, hasKeys: 0 };
 
   constructor(
     readonly ctx: VMContext,
@@ -196,6 +198,7 @@ export class VMLogic {
     }
     const h = this.config.host;
     this.burn(h.storageWriteBase + h.storageWriteKeyByte * BigInt(key.length) + h.storageWriteValueByte * BigInt(value.length) + this.trieCost(key.length));
+    this.storageOps.writes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
     if (old) {
@@ -212,6 +215,7 @@ export class VMLogic {
     this.checkKey(key);
     const h = this.config.host;
     this.burn(h.storageReadBase + h.storageReadKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.storageOps.reads += 1;
     const value = this.account.storage.get(storageKey(key));
     if (value) this.burn(h.storageReadValueByte * BigInt(value.length));
     return value;
@@ -221,6 +225,7 @@ export class VMLogic {
     this.checkKey(key);
     const h = this.config.host;
     this.burn(h.storageRemoveBase + h.storageRemoveKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.storageOps.removes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
     if (old) {
@@ -235,6 +240,7 @@ export class VMLogic {
     this.checkKey(key);
     const h = this.config.host;
     this.burn(h.storageHasKeyBase + h.storageHasKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.storageOps.hasKeys += 1;
     return this.account.storage.has(storageKey(key));
   }
 

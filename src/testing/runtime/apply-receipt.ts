@@ -7,7 +7,7 @@
  * goes to the receiver as a reward.
  */
 import type { RuntimeConfig } from "./config.js";
-import type { ActionReceipt, DataReceipt, ExecutionStatus, Receipt, ReceiptFailure } from "./types.js";
+import type { ActionReceipt, DataReceipt, ExecutionStatus, Receipt, ReceiptFailure, StorageOpCounts } from "./types.js";
 import { StateStore, storageUsage, requiredStorageBalance, type AccountRecord, type ContractCode } from "./state.js";
 import { totalDeposit, totalExecFees, totalPrepaidGas, execFee } from "./fees.js";
 import { deriveId, randomSeed } from "./ids.js";
@@ -41,6 +41,8 @@ export interface ApplyResult {
   /** Everything this receipt sends out, in nearcore's order: promises, refunds, then data. */
   outgoing: Receipt[];
   methodName?: string;
+  /** Storage host calls of the receipt's function calls; undefined when it ran none. */
+  storageOps?: StorageOpCounts;
 }
 
 type ActionOutcome = { ok: true; returnReceipt?: number; value?: Uint8Array } | { ok: false; failure: ReceiptFailure };
@@ -64,6 +66,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
   const produced: NewReceipt[] = [];
   let result: ActionOutcome = { ok: true };
   let methodName: string | undefined;
+  let storageOps: StorageOpCounts | undefined;
 
   for (let index = 0; index < receipt.actions.length; index++) {
     const action = receipt.actions[index];
@@ -179,6 +182,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           fault: ctx.fault(receiverId, action.methodName),
         });
         logs.push(...call.logs);
+        storageOps = addStorageOps(storageOps, call.storageOps);
         gasBurnt += call.burntGas;
         gasUsed += call.usedGas;
         gasBurntForFunctionCall += call.burntGas;
@@ -267,7 +271,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     status = result.ok ? { type: "SuccessValue", value: result.value ?? new Uint8Array(0) } : { type: "Failure", failure: result.failure };
   }
 
-  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, outgoing, methodName };
+  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, outgoing, methodName, storageOps };
 
   function buildReceipts(parent: ActionReceipt, list: NewReceipt[]): ActionReceipt[] {
     const built: ActionReceipt[] = list.map((r, i) => ({
@@ -331,6 +335,11 @@ function validateNewReceipts(receipts: NewReceipt[], maxActions: number): string
     }
   }
   return null;
+}
+
+function addStorageOps(a: StorageOpCounts | undefined, b: StorageOpCounts): StorageOpCounts {
+  if (!a) return { ...b };
+  return { reads: a.reads + b.reads, writes: a.writes + b.writes, removes: a.removes + b.removes, hasKeys: a.hasKeys + b.hasKeys };
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -15,6 +15,8 @@ import { deriveId, publicKeyFor } from "./ids.js";
 import { assertAccountId } from "./account-id.js";
 import { runFunctionCall } from "./function-call.js";
 import { compileForVm, type CompiledContract } from "../loader/vm-engine.js";
+import { compileForQuickJS, isQuickJSLoaded, loadQuickJS } from "../loader/quickjs-engine.js";
+import { resolveEngine, type EngineName } from "../loader/engines.js";
 import { exportedNames, type ContractBundle } from "../loader/bundle-contract.js";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
@@ -47,6 +49,12 @@ export interface ChainOptions {
   config?: Partial<RuntimeConfig>;
   /** Account allowed to create top-level accounts (default "registrar"). */
   registrarAccountId?: string;
+  /**
+   * JavaScript engine for contract code: `vm` (default) or `quickjs` (the chain's interpreter, slower).
+   * Without this option `NEAR_CALLBACK_GUARDS_ENGINE` decides. `quickjs` loads asynchronously: await
+   * `chain.ready()` before `step()`, `runUntilIdle()` or `view()` (`Worker.init` and `wait()` do).
+   */
+  engine?: EngineName;
 }
 
 /** A transaction waiting in the pool, or already included. */
@@ -97,6 +105,8 @@ export class Chain {
   readonly config: RuntimeConfig;
   readonly state = new StateStore();
   readonly registrarAccountId: string;
+  /** The engine that runs contract code. */
+  readonly engine: EngineName;
   height: bigint;
   timestampNs: bigint;
   /** Tokens burnt (gas) since genesis, in yoctoNEAR. */
@@ -120,6 +130,8 @@ export class Chain {
   constructor(options: ChainOptions = {}) {
     this.config = { ...defaultRuntimeConfig(), ...options.config };
     this.registrarAccountId = options.registrarAccountId ?? "registrar";
+    this.engine = resolveEngine(options.engine);
+    if (this.engine === "quickjs") loadQuickJS().catch(() => {});
     this.height = this.config.genesisHeight;
     this.timestampNs = this.config.genesisTimestampNs;
   }
@@ -172,7 +184,19 @@ export class Chain {
     return code;
   };
 
-  private compile = (code: ContractCode): CompiledContract => compileForVm(code.hash, code.source, code.sourcePath ? `${code.sourcePath}.bundle.js` : `contract-${code.hash.slice(0, 8)}.js`);
+  private compile = (code: ContractCode): CompiledContract =>
+    (this.engine === "quickjs" ? compileForQuickJS : compileForVm)(code.hash, code.source, code.sourcePath ? `${code.sourcePath}.bundle.js` : `contract-${code.hash.slice(0, 8)}.js`);
+
+  /** Resolves when the engine can run contracts (at once for `vm`; after QuickJS has loaded for `quickjs`). */
+  ready(): Promise<void> {
+    return this.engine === "quickjs" ? loadQuickJS() : Promise.resolve();
+  }
+
+  private assertEngineReady(): void {
+    if (this.engine === "quickjs" && !isQuickJSLoaded()) {
+      throw new Error("The quickjs engine is still loading: await chain.ready() (Worker.init does) before step(), runUntilIdle() or view()");
+    }
+  }
 
   // ------------------------------------------------------------------ test controls
 
@@ -308,6 +332,7 @@ export class Chain {
     if (this.driving) return;
     this.driving = true;
     try {
+      await this.ready();
       while ([...this.driveWaiters].some((t) => !(t.included && t.outstanding === 0))) {
         await new Promise<void>((r) => setImmediate(r));
         if (!this.hasWork()) throw new Error("The chain is idle but a transaction is still waiting: this is a runtime bug");
@@ -342,6 +367,7 @@ export class Chain {
   // ------------------------------------------------------------------ blocks
 
   private produceBlock(): Block {
+    this.assertEngineReady();
     this.height += 1n;
     this.timestampNs += this.config.blockTimeNs;
     const block: Block = { height: this.height, timestampNs: this.timestampNs, entries: [] };
@@ -510,6 +536,7 @@ export class Chain {
       receiptIds: result.outgoing.filter((r) => r.kind === "action").map((r) => r.id),
       gasBurnt: result.gasBurnt,
       tokensBurnt: result.tokensBurnt,
+      ...(result.storageOps ? { storageOps: result.storageOps } : {}),
       blockHeight: block.height,
       txHash: receipt.txHash,
     };
@@ -545,6 +572,7 @@ export class Chain {
    */
   view(accountId: string, methodName: string, args: Uint8Array): { value: Uint8Array; logs: string[] } {
     assertAccountId(accountId);
+    this.assertEngineReady();
     const account = this.state.fork().getMut(accountId);
     if (!account) throw new Error(`Account ${accountId} does not exist while viewing`);
     const call = runFunctionCall({

@@ -6,7 +6,7 @@
  */
 import type { RuntimeConfig } from "./config.js";
 import type { AccountRecord, ContractCode } from "./state.js";
-import type { DataReceiver } from "./types.js";
+import type { DataReceiver, StorageOpCounts } from "./types.js";
 import { VMLogic, type ValidatorInfo, type NewReceipt, type ReturnData } from "../host/vm-logic.js";
 import { createEnv } from "../host/env.js";
 import { HostAbort } from "../host/errors.js";
@@ -50,6 +50,8 @@ export interface FunctionCallResult {
   usedGas: bigint;
   /** Balance of the account after the call (deposits attached to new promises deducted). */
   balance: bigint;
+  /** Storage host calls the call made, failed calls included. */
+  storageOps: StorageOpCounts;
 }
 
 function stackWithoutHeader(e: Error): string {
@@ -101,6 +103,7 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
       burntGas: logic.burntGas,
       usedGas: ok ? logic.usedGas : logic.burntGas,
       balance: logic.balance,
+      storageOps: { ...logic.storageOps },
     };
   };
   try {
@@ -116,7 +119,8 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
     try {
       contract.run(input.methodName, env, input.config.executionTimeoutMs);
     } catch (e) {
-      if (e instanceof ExecutionTimeout) logic.exhaustGas();
+      // A timeout after an abort (a contract that caught its panic and spun) keeps the abort and its gas.
+      if (e instanceof ExecutionTimeout && !logic.abort) logic.exhaustGas();
       if (logic.abort) throw logic.abort;
       // An uncaught exception: builder.c panics with `message + "\n" + stack`.
       const err = e as Error;

@@ -66,6 +66,18 @@ export type ExecutionStatus =
   | { type: "SuccessReceiptId"; receiptId: string }
   | { type: "Failure"; failure: ReceiptFailure };
 
+/** Storage host calls one receipt's function call(s) made (successful or not; view calls excluded). */
+export interface StorageOpCounts {
+  /** `storage_read` calls. */
+  reads: number;
+  /** `storage_write` calls. */
+  writes: number;
+  /** `storage_remove` calls. */
+  removes: number;
+  /** `storage_has_key` calls. */
+  hasKeys: number;
+}
+
 /** What happened when one receipt (or the transaction itself) was executed. */
 export interface ExecutionOutcome {
   /** Receipt id (or transaction hash for the transaction's own outcome). */
@@ -83,6 +95,8 @@ export interface ExecutionOutcome {
   receiptIds: string[];
   gasBurnt: bigint;
   tokensBurnt: bigint;
+  /** Storage host calls of the receipt's function calls (absent when it ran no function call). Not part of nearcore's outcome. */
+  storageOps?: StorageOpCounts;
   blockHeight: bigint;
   /** Transaction hash this outcome belongs to. */
   txHash: string;

@@ -39,9 +39,12 @@ export class Worker {
    * @example
    * const worker = await Worker.init();
    * const alice = await worker.rootAccount.createSubAccount("alice");
+   * const onQuickJS = await Worker.init({ engine: "quickjs" }); // the chain's interpreter
    */
   static async init(options: WorkerOptions = {}): Promise<Worker> {
-    return new Worker(options);
+    const worker = new Worker(options);
+    await worker.chain.ready();
+    return worker;
   }
 
   /** Ends the network. Pending work is dropped; the worker must not be used afterwards. */
