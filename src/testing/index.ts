@@ -16,7 +16,11 @@ export { TransactionResult, TransactionFailedError } from "./workspaces/transact
 export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";
 export { Chain, type ChainOptions, type FaultRule, type TransactionHandle, type TransactionOutcomes, type Block } from "./runtime/chain.js";
 export { defaultRuntimeConfig, TGAS, ONE_NEAR, type RuntimeConfig, type Fee, type HostCosts } from "./runtime/config.js";
-export type { Action, ActionReceipt, DataReceipt, Receipt, ExecutionOutcome, ExecutionStatus, ReceiptFailure } from "./runtime/types.js";
+export type { Action, ActionReceipt, DataReceipt, Receipt, ExecutionOutcome, ExecutionStatus, ReceiptFailure, StorageOpCounts } from "./runtime/types.js";
 export { formatTrace, type TraceEntry } from "./runtime/trace.js";
 export { bundleContract, ContractBundleError, type ContractBundle } from "./loader/bundle-contract.js";
+export { type EngineName } from "./loader/engines.js";
 export { isValidAccountId } from "./runtime/account-id.js";
+// Interleaving explorer: every order of receipts causality allows, fault plans, invariants, replayable
+// counterexamples (explore, replay, defineScenario, built-in invariants, explorerMatchers).
+export * from "./explore/index.js";
