@@ -18,9 +18,10 @@ export { Chain, type ChainOptions, type FaultRule, type TransactionHandle, type 
 export { defaultRuntimeConfig, TGAS, ONE_NEAR, type RuntimeConfig, type Fee, type HostCosts } from "./runtime/config.js";
 export type { Action, ActionReceipt, DataReceipt, Receipt, ExecutionOutcome, ExecutionStatus, ReceiptFailure, StorageOpCounts } from "./runtime/types.js";
 export { formatTrace, type TraceEntry } from "./runtime/trace.js";
-export { bundleContract, ContractBundleError, type ContractBundle } from "./loader/bundle-contract.js";
+export { bundleContract, renderContract, ContractBundleError, type ContractBundle, type RenderedContract } from "./loader/bundle-contract.js";
 export { type EngineName } from "./loader/engines.js";
 export { isValidAccountId } from "./runtime/account-id.js";
 // Interleaving explorer: every order of receipts causality allows, fault plans, invariants, replayable
 // counterexamples (explore, replay, defineScenario, built-in invariants, explorerMatchers).
 export * from "./explore/index.js";
+export { checkGuardPlacement, type PlacementIssue, type PlacementIssueKind } from "./placement/check-guard-placement.js";

@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
-// TEMP import { checkGuardPlacementIfAvailable } from "./placement-hook.js";
+import { assertGuardPlacement } from "./placement-hook.js";
 
 /** A contract ready to deploy. */
 export interface ContractBundle {
@@ -140,6 +140,8 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   if (!existsSync(absolute)) {
     throw new ContractBundleError(`Contract source not found: ${absolute}`, absolute);
   }
+  // Before any cache: a cached bundle must not skip the check (it may predate it).
+  assertGuardPlacement(absolute);
   const cached = memoryCache.get(absolute);
   if (cached && filesUnchanged(cached.files)) return cached.bundle;
 
@@ -156,8 +158,50 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
     }
   }
 
-  // TEMP checkGuardPlacementIfAvailable(absolute);
+  const rendered = await renderContract(absolute);
+  const code = rendered.code;
+  const bundle: ContractBundle = {
+    sourcePath: absolute,
+    code,
+    methods: exportedNames(code),
+    hash: bytesToHex(sha256(code)),
+  };
+  const files: Record<string, string> = {};
+  for (const f of rendered.watchFiles) {
+    if (!path.isAbsolute(f)) continue;
+    const h = hashFile(f);
+    if (h) files[f] = h;
+  }
+  const entry = { files, bundle };
+  memoryCache.set(absolute, entry);
+  try {
+    mkdirSync(cacheDir(), { recursive: true });
+    writeFileSync(manifestPath, JSON.stringify(entry));
+  } catch {
+    /* a read-only tree only loses the disk cache */
+  }
+  return bundle;
+}
 
+/** What rollup produced for a contract, module by module. */
+export interface RenderedContract {
+  /** The whole ES module, as near-sdk-js's rollup step writes it. */
+  code: string;
+  /** Rendered code of each module in the bundle, by module id (absolute path). */
+  modules: Record<string, string>;
+  /** Every file rollup read. */
+  watchFiles: string[];
+}
+
+/**
+ * Runs near-sdk-js's rollup step on a contract, uncached, and returns the bundle with the code each module
+ * contributed (to check what a library adds to a contract, or that it touches no Node-only API).
+ *
+ * @example
+ * const { modules } = await renderContract("examples/staking/guarded.ts");
+ */
+export async function renderContract(sourcePath: string): Promise<RenderedContract> {
+  const absolute = path.resolve(sourcePath);
   const [{ rollup }, { nodeResolve }, { babel }] = await Promise.all([
     import("rollup"),
     // The plugin's types are not reachable through its package "exports"; its runtime API is stable.
@@ -205,26 +249,7 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   }
   const { output } = await built.generate({ format: "es", sourcemap: false });
   await built.close();
-  const code = output[0].code;
-  const bundle: ContractBundle = {
-    sourcePath: absolute,
-    code,
-    methods: exportedNames(code),
-    hash: bytesToHex(sha256(code)),
-  };
-  const files: Record<string, string> = {};
-  for (const f of built.watchFiles) {
-    if (!path.isAbsolute(f)) continue;
-    const h = hashFile(f);
-    if (h) files[f] = h;
-  }
-  const entry = { files, bundle };
-  memoryCache.set(absolute, entry);
-  try {
-    mkdirSync(cacheDir(), { recursive: true });
-    writeFileSync(manifestPath, JSON.stringify(entry));
-  } catch {
-    /* a read-only tree only loses the disk cache */
-  }
-  return bundle;
+  const modules: Record<string, string> = {};
+  for (const [id, m] of Object.entries(output[0].modules)) modules[id] = m.code ?? "";
+  return { code: output[0].code, modules, watchFiles: built.watchFiles };
 }

@@ -1,0 +1,403 @@
+/**
+ * Every option of the guards on a purpose-built contract (fixtures/lab.ts): unit rollback (attack 10),
+ * promise_and (12), refunds at the storage minimum (14), gas weights (15), stale callbacks, multi-key locks,
+ * holds, the index, result reading and guard placement at load.
+ */
+import path from "node:path";
+import { Worker, TransactionResult, parseNEAR, TGAS, type Account, type TransactionHandle } from "../../src/testing/index.js";
+import type { Receipt } from "../../src/testing/index.js";
+import { REFUND_GAS } from "../../src/core/gas.js";
+import { events, guardKeys, rewards, gasPaid, panicOf, EXAMPLES, FIXTURES } from "./helpers.js";
+
+const FIVE = parseNEAR("5");
+
+interface Lab {
+  worker: Worker;
+  root: Account;
+  lab: Account;
+  ok: Account;
+  bad: Account;
+  alice: Account;
+  bob: Account;
+  gasPrice: bigint;
+}
+
+async function labSetup(labBalance = parseNEAR("50")): Promise<Lab> {
+  const worker = await Worker.init();
+  const root = worker.rootAccount;
+  const ok = await root.createSubAccount("ok", { initialBalance: parseNEAR("10") });
+  await ok.deploy(path.join(EXAMPLES, "validator.ts"));
+  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
+  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
+  await bad.call(bad, "set_mode", { mode: "fail" });
+  const lab = await root.createSubAccount("lab", { initialBalance: labBalance });
+  await lab.deploy(path.join(FIXTURES, "lab.ts"));
+  await lab.call(lab, "setup", {});
+  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
+  const bob = await root.createSubAccount("bob", { initialBalance: parseNEAR("100") });
+  return { worker, root, lab, ok, bad, alice, bob, gasPrice: worker.chain.config.gasPrice };
+}
+
+const start = (t: Lab, who: Account, args: Record<string, unknown>, deposit = FIVE, gas = 250n * TGAS) =>
+  who.callRaw(t.lab, "start", args, { attachedDeposit: deposit, gas });
+
+const done = async (h: TransactionHandle) => new TransactionResult(await h.wait());
+
+/** Holds every data receipt to the lab (so its callbacks wait) until the returned function is called. */
+function holdCallbacks(t: Lab): () => void {
+  t.worker.chain.setScheduler((ready: readonly Receipt[]) => ready.flatMap((r, i) => (r.kind === "data" && r.receiverId === t.lab.accountId ? [] : [i])));
+  return () => t.worker.chain.setScheduler(null);
+}
+
+/** Steps until a postponed callback to `receiverId` exists. */
+function stepUntilPostponed(worker: Worker, receiverId: string) {
+  for (let i = 0; i < 10; i++) {
+    const cb = worker.chain.postponedReceipts().find((r) => r.receiverId === receiverId);
+    if (cb) return cb;
+    worker.step();
+  }
+  throw new Error("no postponed callback");
+}
+
+const outcomeOf = (r: { receiptsOutcome: { methodName?: string; status: { type: string } }[] }, method: string) => r.receiptsOutcome.find((o) => o.methodName === method)!;
+
+describe("the callback body is a unit (attack 10)", () => {
+  const untouched = { counter: 0, tags: [], big: "0", keep: "orig", gone: "bye", new: null, raw: false };
+
+  test.each([
+    ["ok", "success"],
+    ["bad", "failure"],
+  ] as const)("external %s, body throws after partial writes: nothing persists, lock released, refund sent, event logged, no panic", async (target, external) => {
+    const t = await labSetup();
+    const aliceBefore = (await t.alice.balance()).total;
+    const r = await start(t, t.alice, { targets: [t[target].accountId], behavior: "throw" });
+    expect(outcomeOf(r, "on_done").status.type).toBe("SuccessValue");
+    expect(r.succeeded).toBe(true);
+    expect(r.parseResult()).toBeUndefined();
+    expect(await t.lab.view("summary")).toEqual(untouched);
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe("0");
+    const failed = events(r, "callback_failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0].data).toMatchObject({ error: expect.stringContaining("boom"), external, panicked: false });
+    expect(events(r, "refund_sent")[0].data).toMatchObject({ account: t.alice.accountId, amount: FIVE.toString() });
+    expect(events(r, "credit_applied")).toHaveLength(0);
+    expect(events(r, "lock_released")[0].data.outcome).toBe("refund");
+    expect(await guardKeys(t.lab)).toEqual([]);
+    // The user is whole in both cases (when the validator kept the stake, the contract refunds from its own balance).
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+  });
+
+  test("the credit hook throws: its writes are undone and the user is refunded", async () => {
+    const t = await labSetup();
+    await t.lab.call(t.lab, "setup", { fail_credit: true });
+    const r = await start(t, t.alice, { targets: [t.ok.accountId] });
+    expect(events(r, "callback_failed")[0].data.error).toMatch(/credit hook failed/);
+    expect(events(r, "refund_sent")).toHaveLength(1);
+    expect(await t.lab.view("summary")).toMatchObject({ counter: 0 });
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe("0");
+  });
+
+  test("a body that created a promise and then threw cannot be undone by hand: the callback panics, the operation stays for expiry", async () => {
+    const t = await labSetup();
+    const r = await start(t, t.alice, { targets: [t.bad.accountId], behavior: "promise_throw", ttl: 3 });
+    const cb = outcomeOf(r, "on_done");
+    expect(cb.status.type).toBe("Failure");
+    expect(events(r, "callback_failed")[0].data).toMatchObject({ panicked: true });
+    expect(events(r, "refund_sent")).toHaveLength(0);
+    expect(await t.lab.view("summary")).toMatchObject({ new: null });
+    const [op] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    expect(op).toBeDefined();
+    t.worker.step();
+    t.worker.step();
+    const expired = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" });
+    expect(expired.parseResult()).toEqual({ decision: "refund", settled: true });
+    expect(events(expired, "refund_sent")).toHaveLength(1);
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+
+  test("a staged credit that nothing applies is refused (ERR_CREDIT_NOT_APPLIED) and refunded; without a credit the flow succeeds", async () => {
+    const t = await labSetup();
+    const r = await start(t, t.alice, { targets: [t.ok.accountId], callback: "on_nocredit" });
+    expect(events(r, "callback_failed")[0].data.error).toMatch(/^ERR_CREDIT_NOT_APPLIED/);
+    expect(events(r, "refund_sent")).toHaveLength(1);
+    const r2 = await start(t, t.alice, { targets: [t.ok.accountId], callback: "on_nocredit", credit: "0" });
+    expect(r2.parseResult()).toBe(true);
+    expect(events(r2, "refund_sent")).toHaveLength(0);
+  });
+});
+
+describe("promise_and (attack 12) and result reading", () => {
+  test("two joined calls, one fails: no credit, full refund, results in join order", async () => {
+    const t = await labSetup();
+    const aliceBefore = (await t.alice.balance()).total;
+    const labBefore = (await t.lab.balance()).total;
+    // The deposit goes with the first call (to the failing validator) and comes back to the contract.
+    const r = await start(t, t.alice, { targets: [t.bad.accountId, t.ok.accountId] });
+    const value = r.parseResult<{ succeeded: boolean; results: { status: string; index: number }[] }>();
+    expect(value.succeeded).toBe(false);
+    expect(value.results.map((x) => [x.status, x.index])).toEqual([
+      ["failure", 0],
+      ["success", 1],
+    ]);
+    expect(events(r, "credit_applied")).toHaveLength(0);
+    expect(events(r, "refund_sent")[0].data.amount).toBe(FIVE.toString());
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe("0");
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+    expect((await t.lab.balance()).total).toBe(labBefore + rewards([r], t.lab.accountId, t.gasPrice));
+  });
+
+  test("outcomes never throw: failure, empty, oversized and non-JSON values are reported, with named errors from json()", async () => {
+    const t = await labSetup();
+    await t.ok.call(t.ok, "set_mode", { mode: "odd_value" });
+    const read = async (targets: string[], method: string, args?: Record<string, unknown>) =>
+      (await t.alice.call<{ results: Record<string, unknown>[] }>(t.lab, "plain", { targets, method, args }, { gas: 100n * TGAS })).results[0];
+    expect(await read([t.bad.accountId], "stake")).toEqual({ status: "failure", index: 0 });
+    expect(await read([t.ok.accountId], "stake")).toMatchObject({ status: "success", size: 11, oversized: false, bytes: 11, jsonError: "ERR_RESULT_NOT_JSON" });
+    expect(await read([t.lab.accountId], "nothing")).toMatchObject({ status: "success", size: 0, bytes: 0, jsonError: "ERR_RESULT_NOT_JSON" });
+    expect(await read([t.lab.accountId], "big_value", { n: 100 })).toMatchObject({ status: "success", size: 102, oversized: true, bytes: 0, jsonError: "ERR_RESULT_TOO_LARGE" });
+    expect(await read([t.lab.accountId], "big_value", { n: 10 })).toMatchObject({ status: "success", size: 12, json: "xxxxxxxxxx", jsonError: null });
+  });
+
+  test("an unexpected number of results is a named error", async () => {
+    const t = await labSetup();
+    const r = await t.alice.callRaw(t.lab, "plain", { targets: [t.ok.accountId, t.ok.accountId], method: "get_mode" }, { gas: 100n * TGAS });
+    expect(r.failed).toBe(true);
+    expect(panicOf(r)).toMatch(/ERR_UNEXPECTED_RESULT_COUNT: on_plain expects 1 promise result\(s\), got 2; set results: 2/);
+  });
+
+  test("privateCallback alone refuses users and direct self-calls", async () => {
+    const t = await labSetup();
+    expect(panicOf(await t.alice.callRaw(t.lab, "on_plain", {}))).toMatch(/ERR_NOT_PRIVATE_CALLBACK/);
+    expect(panicOf(await t.lab.callRaw(t.lab, "on_plain", {}))).toMatch(/ERR_NOT_A_CALLBACK/);
+    expect(panicOf(await t.lab.callRaw(t.lab, "on_done", { op: "x:@y" }))).toMatch(/ERR_NOT_A_CALLBACK/);
+  });
+
+  test("requireCallback: false never lets a direct self-call settle (and credit) an operation", async () => {
+    const t = await labSetup();
+    const release = holdCallbacks(t);
+    const handle = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], callback: "on_loose" }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    stepUntilPostponed(t.worker, t.lab.accountId);
+    const [op] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    const forged = await t.lab.callRaw(t.lab, "on_loose", { op: op.id });
+    expect(panicOf(forged)).toMatch(/ERR_NOT_A_CALLBACK: on_loose settles operations/);
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe("0");
+    release();
+    const r = await done(handle);
+    expect(events(r, "callback_failed")[0].data.error).toMatch(/ERR_CREDIT_NOT_APPLIED/);
+  });
+});
+
+describe("refunds near the storage minimum (attack 14)", () => {
+  test("a refund the contract cannot pay yet is deferred without panicking, then paid by expiry", async () => {
+    const t = await labSetup(parseNEAR("10"));
+    // Leave the lab with ~0.2 NEAR above its storage staking.
+    const free = (await t.lab.balance()).available;
+    await t.lab.transfer(t.root, free - parseNEAR("0.2"));
+    // Hold back the failed call's deposit refund (a network can delay receipts, never reorder causes).
+    let holdRefunds = true;
+    t.worker.chain.setScheduler((ready: readonly Receipt[]) =>
+      ready.flatMap((r, i) => (holdRefunds && r.kind === "action" && r.origin === "deposit-refund" && r.receiverId === t.lab.accountId ? [] : [i])),
+    );
+    const aliceBefore = (await t.alice.balance()).total;
+    const handle = t.alice.submitCall(t.lab, "start", { targets: [t.bad.accountId], ttl: 5 }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    for (let i = 0; i < 8; i++) t.worker.step();
+    const logs = t.worker.chain.blocks.slice(-8).flatMap((b) => b.entries.flatMap((e) => (e as { logs?: string[] }).logs ?? []));
+    const deferred = events(logs, "refund_deferred");
+    expect(deferred).toHaveLength(1);
+    expect(deferred[0].data.reason).toMatch(/^balance/);
+    expect(events(logs, "callback_failed")).toHaveLength(0);
+    const [op] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    expect(op).toBeDefined();
+    holdRefunds = false;
+    const r = await done(handle);
+    expect(outcomeOf(r, "on_done").status.type).toBe("SuccessValue");
+    const expired = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" });
+    expect(events(expired, "refund_sent")).toHaveLength(1);
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+});
+
+describe("gas (attack 15)", () => {
+  test.each([60n, 150n, 300n])("the callback keeps exactly its static gas whatever the caller attaches (%p Tgas)", async (tgas) => {
+    const t = await labSetup();
+    t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], cb_gas: (15n * TGAS).toString() }, { attachedDeposit: FIVE, gas: tgas * TGAS });
+    const cb = stepUntilPostponed(t.worker, t.lab.accountId);
+    const action = cb.actions[0] as { type: string; gas: bigint; methodName: string };
+    expect(action.methodName).toBe("on_done");
+    expect(action.gas).toBe(15n * TGAS + REFUND_GAS);
+    t.worker.runUntilIdle();
+  });
+
+  test("ERR_INSUFFICIENT_GAS itemises the need and says what to attach", async () => {
+    const t = await labSetup();
+    const r = await start(t, t.alice, { targets: [t.ok.accountId], ext_gas: (100n * TGAS).toString() }, FIVE, 100n * TGAS);
+    expect(panicOf(r)).toMatch(/ERR_INSUFFICIENT_GAS: this flow needs \d+ gas \([0-9.]+ Tgas: external calls 100\.000 Tgas \+ callback with refund reserve 20\.500 Tgas \+ fees [0-9.]+ Tgas \+ margin 5\.000 Tgas\) but only \d+ remain of the 100000000000000 prepaid\. Attach at least/);
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+});
+
+describe("ledger: ids, stale callbacks, storage", () => {
+  test("a stale callback (after expiry) neither refunds twice nor releases the newer operation's lock", async () => {
+    const t = await labSetup();
+    const heldData = new Set<string>();
+    let holdAll = true;
+    t.worker.chain.setScheduler((ready: readonly Receipt[]) =>
+      ready.flatMap((r, i) => {
+        if (r.kind === "data" && r.receiverId === t.lab.accountId && (holdAll || heldData.has(r.id))) {
+          heldData.add(r.id);
+          return [];
+        }
+        return [i];
+      }),
+    );
+    const aliceBefore = (await t.alice.balance()).total;
+    const first = t.alice.submitCall(t.lab, "start", { targets: [t.bad.accountId], ttl: 3 }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    for (let i = 0; i < 6; i++) t.worker.step();
+    const [opA] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    const expired = await t.lab.callRaw(t.lab, "expire", { op: opA.id, decision: "refund" });
+    expect(events(expired, "refund_sent")).toHaveLength(1);
+    // A newer flow takes the same lock while the old callback is still on its way.
+    const second = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId] }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    for (let i = 0; i < 4; i++) t.worker.step();
+    const [opB] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    expect(opB.id).not.toBe(opA.id);
+    const [oldData] = [...heldData];
+    holdAll = false;
+    heldData.clear();
+    // Release only the old callback's data: hold everything else to the lab.
+    t.worker.chain.setScheduler((ready: readonly Receipt[]) => ready.flatMap((r, i) => (r.kind === "data" && r.receiverId === t.lab.accountId && r.id !== oldData ? [] : [i])));
+    const a = await done(first);
+    expect(events(a.receiptsOutcome.flatMap((o) => o.logs), "stale_callback")[0].data.op).toBe(opA.id);
+    expect(events(a.receiptsOutcome.flatMap((o) => o.logs), "refund_sent")).toHaveLength(0);
+    const touch = await t.bob.callRaw(t.lab, "touch", { keys: [`@${t.alice.accountId}`] });
+    expect(panicOf(touch)).toContain(`is held by operation ${opB.id}`);
+    t.worker.chain.setScheduler(null);
+    const b = await done(second);
+    expect(b.parseResult<{ succeeded: boolean }>().succeeded).toBe(true);
+    expect(await guardKeys(t.lab)).toEqual([]);
+    // Refunded once for the first flow, credited for the second.
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe(FIVE.toString());
+    expect((await t.alice.balance()).total).toBe(aliceBefore - FIVE - gasPaid([a, b], t.gasPrice));
+  });
+
+  test("several lock keys: each is held, a conflicting flow changes nothing, all are released", async () => {
+    const t = await labSetup();
+    const keys = [`@${t.alice.accountId}`, "r:pool", "*"];
+    const release = holdCallbacks(t);
+    const handle = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], lock_keys: keys }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    stepUntilPostponed(t.worker, t.lab.accountId);
+    const stored = await guardKeys(t.lab);
+    expect(stored.sort()).toEqual(keys.map((k) => "ncg:" + k).sort());
+    const [op] = (await t.lab.view<{ id: string; lock_keys: string[] }[]>("pending", { keys: ["r:pool", "*"] }))!;
+    expect(op.lock_keys).toEqual(keys);
+    expect(panicOf(await t.bob.callRaw(t.lab, "touch", { keys: ["r:pool"] }))).toContain(`lock "r:pool" is held by operation ${op.id}`);
+    expect(await t.bob.call(t.lab, "touch", { keys: ["r:other"] })).toBe("ran");
+    const conflict = await start(t, t.bob, { targets: [t.ok.accountId], lock_keys: [`@${t.bob.accountId}`, "r:pool"] });
+    expect(panicOf(conflict)).toMatch(/ERR_LOCKED: lock "r:pool"/);
+    expect((await guardKeys(t.lab)).sort()).toEqual(stored.sort());
+    release();
+    await handle.wait();
+    expect(await guardKeys(t.lab)).toEqual([]);
+    expect(await t.bob.call(t.lab, "touch", { keys })).toBe("ran");
+  });
+
+  test("operations without lock keys started in the same block get distinct ids", async () => {
+    const t = await labSetup();
+    const [a, b] = await Promise.all([start(t, t.alice, { targets: [t.ok.accountId], lock_keys: [] }), start(t, t.bob, { targets: [t.ok.accountId], lock_keys: [] })]);
+    const ida = events(a, "lock_acquired");
+    const idb = events(b, "lock_acquired");
+    // No lock keys and no hold: no lock events; the ids are in the callbacks' results.
+    expect(ida).toHaveLength(1);
+    const opa = a.parseResult<{ op: string }>().op;
+    const opb = b.parseResult<{ op: string }>().op;
+    expect(opa).toMatch(/^[0-9a-z]+(\.\d+)?:#/);
+    expect(opa).not.toBe(opb);
+    expect(idb[0].data.op).toBe(opb);
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe(FIVE.toString());
+    expect(await t.lab.view("balance_of", { account_id: t.bob.accountId })).toBe(FIVE.toString());
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+
+  test("index: true lists operations contract-wide while in flight, and leaves nothing behind", async () => {
+    const t = await labSetup();
+    const h1 = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], index: true }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    const h2 = t.bob.submitCall(t.lab, "start", { targets: [t.bad.accountId], index: true }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    t.worker.step();
+    t.worker.step();
+    const all = (await t.lab.view<{ account: string; kind: string; refund: string; credit: string }[]>("pending", {}))!;
+    expect(all.map((o) => o.account).sort()).toEqual([t.alice.accountId, t.bob.accountId]);
+    expect(all[0]).toMatchObject({ kind: "lab", refund: FIVE.toString(), credit: FIVE.toString() });
+    await Promise.all([h1.wait(), h2.wait()]);
+    expect(await t.lab.view("pending", {})).toEqual([]);
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+
+  test("the staking example holds at most 200 bytes of storage per flow in flight, and none after", async () => {
+    const worker = await Worker.init();
+    const root = worker.rootAccount;
+    const validator = await root.createSubAccount("validator", { initialBalance: parseNEAR("10") });
+    await validator.deploy(path.join(EXAMPLES, "validator.ts"));
+    const contract = await root.createSubAccount("guarded", { initialBalance: parseNEAR("50") });
+    await contract.deploy(path.join(EXAMPLES, "guarded.ts"));
+    await contract.call(contract, "init", { validator: validator.accountId });
+    const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
+    // A first stake creates STATE and alice's balance record; 1 + 1 NEAR keeps the record's length.
+    await alice.call(contract, "deposit_and_stake", {}, { attachedDeposit: parseNEAR("1"), gas: 200n * TGAS });
+    const before = worker.chain.storageUsage(contract.accountId);
+    const handle = alice.submitCall(contract, "deposit_and_stake", {}, { attachedDeposit: parseNEAR("1"), gas: 200n * TGAS });
+    worker.step();
+    worker.step();
+    const inFlight = worker.chain.storageUsage(contract.accountId) - before;
+    expect(inFlight).toBeGreaterThan(0n);
+    expect(inFlight).toBeLessThanOrEqual(200n);
+    await handle.wait();
+    expect(worker.chain.storageUsage(contract.accountId)).toBe(before);
+  });
+});
+
+describe("amount holds", () => {
+  test("a hold makes part of a balance unavailable until the flow settles", async () => {
+    const t = await labSetup();
+    await t.alice.call(t.lab, "deposit", {}, { attachedDeposit: FIVE });
+    const three = parseNEAR("3");
+    const release = holdCallbacks(t);
+    const handle = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], hold: three.toString(), hold_available: FIVE.toString(), credit: "0" }, { attachedDeposit: 0n, gas: 250n * TGAS });
+    stepUntilPostponed(t.worker, t.lab.accountId);
+    expect(await t.lab.view("held", { key: `@${t.alice.accountId}` })).toBe(three.toString());
+    const tooMuch = await t.alice.callRaw(t.lab, "spend", { amount: parseNEAR("2.5").toString() });
+    expect(panicOf(tooMuch)).toMatch(/ERR_INSUFFICIENT_AVAILABLE: 2500000000000000000000000 requested but only 2000000000000000000000000 is available/);
+    expect(await t.alice.call(t.lab, "spend", { amount: parseNEAR("2").toString() })).toBe("spent");
+    // A second hold that does not fit what is left is refused up front.
+    const second = await start(t, t.alice, { targets: [t.ok.accountId], hold: three.toString(), hold_available: parseNEAR("3").toString(), credit: "0", lock_keys: ["r:x"] }, 0n);
+    expect(panicOf(second)).toMatch(/ERR_INSUFFICIENT_AVAILABLE: cannot hold/);
+    release();
+    const r = await done(handle);
+    expect(events(r, "lock_released")[0].data.hold).toBe(three.toString());
+    expect(await t.lab.view("held", { key: `@${t.alice.accountId}` })).toBe("0");
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+});
+
+describe("guard placement at load", () => {
+  test.each([
+    ["guard-above-call.ts", /ERR_GUARD_PLACEMENT: @privateCallback\(\.\.\.\) on on_done: it is placed above @call/],
+    ["guards-wrong-order.ts", /ERR_GUARD_PLACEMENT: @withRefundOnFailure\(\.\.\.\) on on_done: @privateCallback\(\.\.\.\) must be ABOVE @withRefundOnFailure/],
+  ])("%s fails loudly (at deploy with the loader's static check, or at every call)", async (file, message) => {
+    const worker = await Worker.init();
+    const account = await worker.rootAccount.createSubAccount("c", { initialBalance: parseNEAR("10") });
+    let deployError: unknown = null;
+    try {
+      await account.deploy(path.join(FIXTURES, file));
+    } catch (e) {
+      deployError = e;
+    }
+    if (deployError) {
+      expect(String((deployError as Error).message) + String((deployError as { code?: string }).code)).toMatch(/ERR_GUARD_PLACEMENT/);
+      return;
+    }
+    const r = await account.callRaw(account, "get", {});
+    expect(r.failed).toBe(true);
+    expect(panicOf(r)).toMatch(message);
+  });
+});

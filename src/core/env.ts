@@ -1,0 +1,44 @@
+/**
+ * Typed access to the raw host object that near-sdk-js contracts run with.
+ *
+ * On chain, near-sdk-js's builder.c installs a global `env` whose functions are the NEAR host functions
+ * (QuickJS C functions, writable properties). The guards need three things `near.*` does not offer:
+ * reading a promise result without throwing (`promise_result` + `register_len` + `read_register`),
+ * and temporarily wrapping `storage_write` / `storage_remove` / the promise creators to journal a
+ * callback body (see unit-of-work.ts).
+ */
+
+/** The subset of builder.c's `env` the guards call or wrap. u64 values are `bigint` as builder.c returns them. */
+export interface HostEnv {
+  promise_results_count(): bigint;
+  promise_result(index: number | bigint, register: number | bigint): bigint;
+  register_len(register: number | bigint): bigint;
+  read_register(register: number | bigint): Uint8Array;
+  storage_write(key: Uint8Array, value: Uint8Array, register: number | bigint): bigint;
+  storage_remove(key: Uint8Array, register: number | bigint): bigint;
+  promise_create(...args: unknown[]): bigint;
+  promise_then(...args: unknown[]): bigint;
+  promise_batch_create(...args: unknown[]): bigint;
+  promise_batch_then(...args: unknown[]): bigint;
+  [name: string]: unknown;
+}
+
+// Provided by the host (a global in QuickJS, a closure variable in the local runtime). Type only:
+// babel strips this line, and rollup leaves the free identifier `env` untouched.
+declare const env: HostEnv;
+
+/**
+ * Returns the host `env` object.
+ *
+ * Why: near-sdk-js does not type `env`, and reading it through one function keeps the free identifier in
+ * one place. Not covered: calling it outside a contract (in Node) throws a ReferenceError.
+ *
+ * @example
+ * const count = hostEnv().promise_results_count();
+ */
+export function hostEnv(): HostEnv {
+  return env;
+}
+
+/** Scratch register the guards use (near-sdk-js uses 0 and 2^64-2); any id works, registers are per call. */
+export const SCRATCH_REGISTER = 7;

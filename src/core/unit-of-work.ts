@@ -1,0 +1,137 @@
+/**
+ * Runs a callback body as a unit: if it throws, its storage writes and its changes to the contract
+ * object are undone, and the callback goes on (to release locks and refund) instead of panicking.
+ *
+ * How, without a panic (a panic would also undo the refund and leave the locks held):
+ * - the contract object's own fields are deep-copied before the body (prototypes kept, so near-sdk-js
+ *   collections, nested classes, bigint, Date, Map, Set and Uint8Array survive) and put back on error;
+ *   near-sdk-js then saves the restored object as `STATE` after the method, as usual;
+ * - for the body's duration `env.storage_write` and `env.storage_remove` are wrapped: the first write or
+ *   remove of each key records the key's previous value, which the host hands back in the register
+ *   anyway (no extra read); on error each touched key gets its previous value back (or is removed).
+ *   Every writer goes through them: `near.storageWrite*`, `near.storageRemove*` and all collections;
+ * - the promise creators are wrapped too, only to notice them: a promise cannot be cancelled, so a body
+ *   that created one and then threw cannot be undone by hand. The unit then reports
+ *   `promisesCreated: true` and the caller must let the call panic, which drops those promises with
+ *   everything else (the operation then stays in flight until expiry).
+ *
+ * Not covered: logs (they cannot be unwritten), host errors and gas exhaustion (they abort the whole call
+ * before any JavaScript `catch` runs), objects reachable from the contract object but shared elsewhere.
+ */
+import { str } from "near-sdk-js";
+import { hostEnv, SCRATCH_REGISTER, type HostEnv } from "./env";
+
+/** What `runAsUnit` reports. */
+export type UnitResult<T> = { ok: true; value: T } | { ok: false; error: unknown; promisesCreated: boolean };
+
+function clone(value: unknown, seen: Map<object, unknown>): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  let out: any;
+  if (value instanceof Uint8Array) out = value.slice();
+  else if (value instanceof Date) out = new Date(value.getTime());
+  else if (Array.isArray(value)) {
+    out = [];
+    seen.set(value, out);
+    for (let i = 0; i < value.length; i++) out.push(clone(value[i], seen));
+    return out;
+  } else if (value instanceof Map) {
+    out = new Map();
+    seen.set(value, out);
+    value.forEach((v, k) => out.set(clone(k, seen), clone(v, seen)));
+    return out;
+  } else if (value instanceof Set) {
+    out = new Set();
+    seen.set(value, out);
+    value.forEach((v) => out.add(clone(v, seen)));
+    return out;
+  } else {
+    out = Object.create(Object.getPrototypeOf(value));
+    seen.set(value, out);
+    for (const k of Object.keys(value)) out[k] = clone((value as Record<string, unknown>)[k], seen);
+    return out;
+  }
+  seen.set(value, out);
+  return out;
+}
+
+/** A deep copy of the object's own enumerable fields, for `restoreFields`. */
+export function snapshotFields(target: object): [string, unknown][] {
+  const seen = new Map<object, unknown>();
+  return Object.keys(target).map((k) => [k, clone((target as Record<string, unknown>)[k], seen)] as [string, unknown]);
+}
+
+/** Puts the object's own fields back as they were when `snapshot` was taken (deleting fields added since). */
+export function restoreFields(target: object, snapshot: [string, unknown][]): void {
+  const t = target as Record<string, unknown>;
+  const keep: Record<string, true> = Object.create(null);
+  for (const [k] of snapshot) keep[k] = true;
+  for (const k of Object.keys(t)) if (!keep[k]) delete t[k];
+  for (const [k, v] of snapshot) t[k] = v;
+}
+
+const PROMISE_CREATORS = ["promise_create", "promise_then", "promise_batch_create", "promise_batch_then"] as const;
+
+/**
+ * Runs `body`; on a throw, undoes its storage writes and its changes to `contract`'s fields and reports
+ * the error instead of rethrowing it.
+ *
+ * Why: a callback that panics after partial writes loses its refund and keeps its locks; one that
+ * catches without undoing keeps half-applied state. Not covered: see the file comment.
+ *
+ * @example
+ * const unit = runAsUnit(this, () => this.applyReward(args));
+ * if (!unit.ok && unit.promisesCreated) throw unit.error; // let the call panic
+ */
+export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
+  const env: HostEnv = hostEnv();
+  const fields = snapshotFields(contract);
+  const journal: { key: Uint8Array; prior: Uint8Array | null }[] = [];
+  const touched = new Map<string, true>();
+  const write = env.storage_write;
+  const remove = env.storage_remove;
+  const creators = PROMISE_CREATORS.map((name) => env[name] as (...a: unknown[]) => bigint);
+  let promisesCreated = false;
+
+  const record = (key: Uint8Array, existed: bigint, register: number | bigint): void => {
+    const k = str(key);
+    if (touched.has(k)) return;
+    touched.set(k, true);
+    journal.push({ key: key.slice(), prior: existed === 1n ? env.read_register(register) : null });
+  };
+  env.storage_write = function (key: Uint8Array, value: Uint8Array, register: number | bigint): bigint {
+    const existed = write.call(env, key, value, register);
+    record(key, existed, register);
+    return existed;
+  };
+  env.storage_remove = function (key: Uint8Array, register: number | bigint): bigint {
+    const existed = remove.call(env, key, register);
+    record(key, existed, register);
+    return existed;
+  };
+  PROMISE_CREATORS.forEach((name, i) => {
+    env[name] = function (...args: unknown[]): bigint {
+      promisesCreated = true;
+      return creators[i].apply(env, args);
+    };
+  });
+
+  try {
+    return { ok: true, value: body() };
+  } catch (error) {
+    for (let i = journal.length - 1; i >= 0; i--) {
+      const { key, prior } = journal[i];
+      if (prior === null) remove.call(env, key, SCRATCH_REGISTER);
+      else write.call(env, key, prior, SCRATCH_REGISTER);
+    }
+    restoreFields(contract, fields);
+    return { ok: false, error, promisesCreated };
+  } finally {
+    env.storage_write = write;
+    env.storage_remove = remove;
+    PROMISE_CREATORS.forEach((name, i) => {
+      env[name] = creators[i];
+    });
+  }
+}

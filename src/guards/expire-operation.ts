@@ -1,0 +1,85 @@
+/**
+ * expireOperation: the way out for a flow whose callback never settled it (the callback ran out of gas,
+ * hit a host error, panicked, or deferred its refund). Refused before the operation's time-to-live;
+ * after it, a hook provided by the contract decides what the operation means, so expiry never silently
+ * releases money-bearing state.
+ */
+import { near } from "near-sdk-js";
+import { GuardError } from "../core/errors";
+import { emitGuardEvent } from "../core/events";
+import { getOperation, type PendingOperation } from "../core/operation-ledger";
+import { settleOperation } from "../core/settlement";
+
+/**
+ * What the contract's hook decides for an expired operation:
+ * - `"refund"`: the external call is known to have failed (or the contract chooses to make the user
+ *   whole): send `op.refund` to `op.account`, drop the staged credit, release locks and hold, delete;
+ * - `"resolved"`: the hook settled the money itself (e.g. it applied the credit because the external call
+ *   is known to have succeeded, or recorded a claim): release locks and hold, delete;
+ * - `"keep"`: nothing can be decided yet (e.g. the hook started a re-check, or an operator must look):
+ *   the operation and its locks stay; expiry can be asked again later.
+ */
+export type ExpiryDecision = "refund" | "resolved" | "keep";
+
+/** Parameters of `expireOperation`. */
+export interface ExpireOperationParameters {
+  /** Id of the operation (`args.op` of its callback, `op` of its events). */
+  id: string;
+  /** The contract's decision for this operation. Runs only after the time-to-live; may write state. */
+  decide: (op: PendingOperation) => ExpiryDecision;
+}
+
+/** What `expireOperation` did. */
+export interface ExpireOperationReturnType {
+  /** The operation as it was before expiry. */
+  op: PendingOperation;
+  /** The hook's decision. */
+  decision: ExpiryDecision;
+  /** True when the operation was deleted and its locks released. */
+  settled: boolean;
+}
+
+/**
+ * Expires an operation whose time-to-live has passed, as the contract's hook decides. Throws
+ * ERR_UNKNOWN_OPERATION (nothing in flight with this id: already settled or expired),
+ * ERR_NOT_EXPIRED (before `op.expiresAtBlock`; the message gives the height to wait for),
+ * ERR_INVALID_ARGUMENT (the hook returned something else), or ERR_INSUFFICIENT_BALANCE (a `"refund"`
+ * the contract cannot pay yet; nothing changes, retry later). Logs `lock_expired`, then the settlement's
+ * events.
+ *
+ * Why: a callback that runs out of gas or panics cannot release anything, and a lock held forever is a
+ * frozen account. Not covered: who may expire (guard the calling method as you see fit: anyone, the
+ * user, an operator), and knowing whether the external call succeeded (only the hook, or an off-chain
+ * check, can tell; a late callback arriving after expiry is ignored as stale).
+ *
+ * @example
+ * @call({})
+ * expire({ op }: { op: string }) {
+ *   if (near.predecessorAccountId() !== this.owner) throw new Error("owner only");
+ *   return expireOperation({ id: op, decide: () => "refund" }).decision;
+ * }
+ */
+export function expireOperation(p: ExpireOperationParameters): ExpireOperationReturnType {
+  const op = getOperation(p.id);
+  if (!op) {
+    throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p.id).slice(0, 300))} is in flight: it was settled or expired already, or never existed.`);
+  }
+  const now = near.blockIndex();
+  if (now < op.expiresAtBlock) {
+    throw new GuardError(
+      "ERR_NOT_EXPIRED",
+      `operation ${op.id} may still be settled by its callback: it can be expired from block ${op.expiresAtBlock} (now ${now}, ${op.expiresAtBlock - now} to go).`,
+    );
+  }
+  const decision = p.decide(op);
+  if (decision !== "refund" && decision !== "resolved" && decision !== "keep") {
+    throw new GuardError("ERR_INVALID_ARGUMENT", `the expiry hook returned ${JSON.stringify(decision)}; return "refund", "resolved" or "keep".`);
+  }
+  emitGuardEvent("lock_expired", { op: op.id, decision });
+  if (decision === "keep") return { op, decision, settled: false };
+  const result = settleOperation(op, { refund: decision === "refund", outcome: "expired" });
+  if (!result.settled) {
+    throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot refund ${op.refund} for ${op.id} now (${result.deferredReason}); nothing changed, retry when the contract can pay it.`);
+  }
+  return { op, decision, settled: true };
+}

@@ -1,0 +1,134 @@
+/**
+ * privateCallback: a callback only the contract's own promise can trigger, which receives the awaited
+ * results as outcomes that never throw.
+ */
+import { near } from "near-sdk-js";
+import { GuardError } from "../core/errors";
+import { readPromiseOutcomes, type PromiseOutcome } from "../core/promise-outcomes";
+import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
+
+/** Options of `privateCallback` (and of the private check `withRefundOnFailure` does when used alone). */
+export interface PrivateCallbackParameters {
+  /**
+   * Require the method to run as a callback (`promise_results_count() >= 1`). Default `true`: a
+   * transaction signed with the contract's own key, or a self-call without `then`, has predecessor ==
+   * current account too, and is refused. Set `false` only for methods the contract may also call on
+   * itself directly.
+   */
+  requireCallback?: boolean;
+  /**
+   * Number of awaited promises: `1` for `a.then(cb)`, `n` for `a.and(b)...then(cb)`, or `"any"`.
+   * Default `1`. Another count throws ERR_UNEXPECTED_RESULT_COUNT.
+   */
+  results?: number | "any";
+  /** Largest result, in bytes, whose bytes are read (larger ones are reported as `oversized`). Default 4096. */
+  maxResultBytes?: number;
+}
+
+/**
+ * What a private callback receives as its second argument, after near-sdk-js's arguments object.
+ */
+export interface CallbackContext {
+  /** One outcome per awaited promise, in the order they were joined. */
+  readonly results: readonly PromiseOutcome[];
+  /** True when every outcome has status "success" (true for zero results). */
+  readonly allSucceeded: boolean;
+}
+
+/** Brand of contexts built by the guards; near-sdk-js only ever passes one argument. */
+const BRAND = "__ncgCallback";
+
+/** True when `value` is a context a guard above this one built. */
+export function isCallbackContext(value: unknown): value is CallbackContext {
+  return !!value && typeof value === "object" && (value as Record<string, unknown>)[BRAND] === true;
+}
+
+/** Builds a branded context object (internal to the guards). */
+export function makeCallbackContext<T extends CallbackContext>(fields: T): T {
+  (fields as unknown as Record<string, unknown>)[BRAND] = true;
+  return fields;
+}
+
+/**
+ * Checks that the current call is a private callback and reads its results. Throws
+ * ERR_NOT_PRIVATE_CALLBACK (predecessor is another account), ERR_NOT_A_CALLBACK (no promise result, e.g.
+ * called directly with the contract's own key) or ERR_UNEXPECTED_RESULT_COUNT.
+ *
+ * Why: the helper form of `privateCallback`, for callbacks written without decorators. Not covered:
+ * what the results mean (your code decides), forged *arguments* from the contract's own code.
+ *
+ * @example
+ * @call({})
+ * on_done(args: { op: string }) {
+ *   const { results } = assertPrivateCallback("on_done");
+ *   if (results[0].status === "failure") { ... }
+ * }
+ */
+export function assertPrivateCallback(method: string, parameters: PrivateCallbackParameters = {}): CallbackContext {
+  const predecessor = near.predecessorAccountId();
+  const current = near.currentAccountId();
+  if (predecessor !== current) {
+    throw new GuardError(
+      "ERR_NOT_PRIVATE_CALLBACK",
+      `${method} is a private callback of ${current}, refused for ${predecessor}; call the public method that starts the flow.`,
+    );
+  }
+  const count = Number(near.promiseResultsCount());
+  if (count === 0 && parameters.requireCallback !== false) {
+    throw new GuardError(
+      "ERR_NOT_A_CALLBACK",
+      `${method} only runs as the callback of ${current}'s own promise; direct calls, even signed with its own key, are refused.`,
+    );
+  }
+  const expected = parameters.results ?? 1;
+  if (expected !== "any" && count !== expected && !(count === 0 && parameters.requireCallback === false)) {
+    throw new GuardError(
+      "ERR_UNEXPECTED_RESULT_COUNT",
+      `${method} expects ${expected} promise result(s), got ${count}; set results: ${count} (or "any") in its guard.`,
+    );
+  }
+  const results = readPromiseOutcomes(parameters.maxResultBytes ?? 4096);
+  let allSucceeded = true;
+  for (const r of results) if (r.status !== "success") allSucceeded = false;
+  return makeCallbackContext({ results, allSucceeded });
+}
+
+/**
+ * Decorator: the method is a private callback. Before the method body runs (and before it reads or writes
+ * anything) the predecessor must be the contract itself and, by default, the call must carry promise
+ * results. The method then receives `(args, context)`: near-sdk-js's arguments object first, then a
+ * `CallbackContext` whose `results` are outcomes that never throw.
+ *
+ * Place it BELOW `@call({...})` (near-sdk-js exports only methods whose first decorator is `@call(...)`),
+ * and above `@withRefundOnFailure()` / `@deferCredit(...)` when combined.
+ *
+ * Why: `@call({ privateFunction: true })` only compares predecessor and current account, which a
+ * transaction signed with the contract's own key also passes, and `near.promiseResult` throws on a
+ * failed promise. Not covered: near-sdk-js's generated entry point reads and deserialises `STATE` before
+ * any decorator runs (harmless: nothing is written, and a refused call panics with no state change); the
+ * meaning of the results; refunds and locks (see withRefundOnFailure).
+ *
+ * @example
+ * @call({})
+ * @privateCallback({ results: 1, maxResultBytes: 1024 })
+ * on_price({ pair }: { pair: string }, { results }: CallbackContext) {
+ *   const [price] = results;
+ *   if (price.status === "success") this.prices[pair] = price.json<string>();
+ * }
+ */
+export function privateCallback(parameters: PrivateCallbackParameters = {}): GuardDecorator {
+  return (_target, key, descriptor) =>
+    installGuard(
+      "privateCallback",
+      key,
+      descriptor,
+      (inner, name) =>
+        function (this: unknown, args: unknown) {
+          return inner.call(this, args, assertPrivateCallback(name, parameters));
+        },
+      (inside) =>
+        inside.indexOf("pendingLock") >= 0
+          ? PENDING_LOCK_ON_CALLBACK
+          : null,
+    );
+}

@@ -1,0 +1,154 @@
+/**
+ * withRefundOnFailure: the callback of a guarded flow. Settles the flow's operation exactly once: runs the
+ * body as a unit, refunds the user from the callback when the external call failed (or the body threw),
+ * releases the locks and the hold on every path, and never panics for a body error.
+ */
+import { GuardError, describeError } from "../core/errors";
+import { emitGuardEvent } from "../core/events";
+import { takeOperation, type PendingOperation } from "../core/operation-ledger";
+import { runAsUnit } from "../core/unit-of-work";
+import { settleOperation } from "../core/settlement";
+import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
+import type { PromiseOutcome } from "../core/promise-outcomes";
+import { assertPrivateCallback, isCallbackContext, makeCallbackContext, type CallbackContext, type PrivateCallbackParameters } from "./private-callback";
+
+/**
+ * Options of `withRefundOnFailure`. The private-callback options apply when no `@privateCallback(...)` is
+ * above it; `requireCallback: false` never lets a call without promise results settle an operation.
+ */
+export interface WithRefundOnFailureParameters extends PrivateCallbackParameters {
+  /**
+   * Decides whether the awaited call(s) succeeded. Default: every outcome has status `"success"`. If it
+   * throws, the flow counts as failed. Judge by whether money moved, not by a value the callee could
+   * return oddly: a callee that kept the deposit and returned garbage still succeeded.
+   */
+  succeeded?: (results: readonly PromiseOutcome[]) => boolean;
+}
+
+/** What a `withRefundOnFailure` callback receives as its second argument. */
+export interface GuardedCallbackContext extends CallbackContext {
+  /** The operation being settled (loaded from the contract's storage, not from the arguments). */
+  readonly op: PendingOperation;
+  /** Verdict of `succeeded` on the results: true = apply the credit, false = refund. */
+  readonly succeeded: boolean;
+}
+
+/** Internal, mutable view of the context: deferCredit records that the credit was applied. */
+export interface GuardedCallbackState extends GuardedCallbackContext {
+  creditApplied: boolean;
+}
+
+/** True when `value` is the context of a `withRefundOnFailure` callback. */
+export function isGuardedCallbackContext(value: unknown): value is GuardedCallbackState {
+  return isCallbackContext(value) && typeof (value as { op?: unknown }).op === "object";
+}
+
+/**
+ * Decorator for the callback of a flow started with `startGuardedCall`. On every call it:
+ * 1. checks the call is a private callback (unless `@privateCallback(...)` above already did);
+ * 2. claims the operation named by `args.op`: one `storage_remove` of its record, which the host hands
+ *    back (so its first lock key is free from here on, for the body too). Unknown, settled, expired or
+ *    stale ids change nothing: a `stale_callback` event is logged and the method returns without running
+ *    the body;
+ * 3. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
+ *    to the contract object are undone, `callback_failed` is logged, and the flow is settled as failed;
+ * 4. settles: on success (and a body that returned) releases the locks and hold; otherwise also sends
+ *    `op.refund` back to `op.account` with a Transfer created here, paid from the REFUND_GAS reserve that
+ *    `startGuardedCall` added to this callback's static gas.
+ * It returns the body's return value, or `undefined` when the body threw or the callback was stale.
+ *
+ * Place it below `@call({...})` and below `@privateCallback(...)` if you use both; `@deferCredit(...)`
+ * goes below it.
+ *
+ * Why: the three mistakes of NEAR's callback security page in one place: a public callback, money that
+ * stays with the contract when the call fails, and half-applied state. Not covered:
+ * - a body that created a promise and then threw cannot be undone by hand: the callback rethrows (the
+ *   call panics, everything including the promise is dropped, the operation stays in flight until
+ *   expiry; `callback_failed` with `panicked: true` is still logged);
+ * - a callback that runs out of gas or hits a host error is rolled back by the protocol: the locks stay
+ *   until expiry (see expireOperation);
+ * - if the refund cannot be paid now (free balance below it, e.g. the contract sits at its storage
+ *   minimum and the failed call's deposit has not come back yet), the operation stays in flight with a
+ *   `refund_deferred` event and expiry decides later. nearcore queues a failed call's deposit refund
+ *   just before the data receipt that wakes the callback, so it normally arrives first, but nothing
+ *   guarantees it under congestion: keep some liquid balance for refunds.
+ * - when the body throws after the external call SUCCEEDED the user is still refunded (from the
+ *   contract's balance), since the credit was not applied; what the external call produced stays with
+ *   the contract and `callback_failed` has `external: "success"` for reconciliation.
+ *
+ * @example
+ * @call({})
+ * @privateCallback()
+ * @withRefundOnFailure()
+ * @deferCredit<Staking>({ apply: (self, { account, amount }) => self.credit(account, amount) })
+ * on_staked(_args: { op: string }, ctx: GuardedCallbackContext): boolean {
+ *   return ctx.succeeded;
+ * }
+ */
+export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = {}): GuardDecorator {
+  return (_target, key, descriptor) =>
+    installGuard(
+      "withRefundOnFailure",
+      key,
+      descriptor,
+      (inner, name) =>
+        function (this: object, args: unknown, context?: unknown) {
+          const callback = isCallbackContext(context) ? context : assertPrivateCallback(name, parameters);
+          // Settling needs the awaited results, whatever `requireCallback` says: a direct self-call must
+          // never settle (and credit) an operation.
+          if (callback.results.length === 0) {
+            throw new GuardError("ERR_NOT_A_CALLBACK", `${name} settles operations, so it only runs as the callback of the contract's own promise.`);
+          }
+          const id = args && typeof args === "object" ? (args as { op?: unknown }).op : undefined;
+          // Claim the operation: one storage_remove that returns the record (settle-once by construction).
+          const op = takeOperation(id);
+          if (!op) {
+            emitGuardEvent("stale_callback", { op: typeof id === "string" ? id.slice(0, 300) : null });
+            return undefined;
+          }
+          let succeeded = false;
+          try {
+            succeeded = parameters.succeeded ? parameters.succeeded(callback.results) === true : callback.allSucceeded;
+          } catch (_e) {
+            succeeded = false;
+          }
+          const state: GuardedCallbackState = makeCallbackContext({
+            results: callback.results,
+            allSucceeded: callback.allSucceeded,
+            op,
+            succeeded,
+            creditApplied: false,
+          });
+          const unit = runAsUnit(this, () => {
+            const value = inner.call(this, args, state);
+            if (succeeded && op.credit > 0n && !state.creditApplied) {
+              throw new GuardError(
+                "ERR_CREDIT_NOT_APPLIED",
+                `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
+              );
+            }
+            return value;
+          });
+          if (!unit.ok) {
+            emitGuardEvent("callback_failed", {
+              op: op.id,
+              error: describeError(unit.error),
+              external: succeeded ? "success" : "failure",
+              panicked: unit.promisesCreated,
+            });
+            if (unit.promisesCreated) throw unit.error;
+          } else if (state.creditApplied) {
+            emitGuardEvent("credit_applied", { op: op.id, account: op.account, amount: op.credit.toString() });
+          }
+          const ok = succeeded && unit.ok;
+          settleOperation(op, { refund: !ok, outcome: ok ? "success" : "refund", taken: true });
+          return unit.ok ? unit.value : undefined;
+        },
+      (inside) =>
+        inside.indexOf("privateCallback") >= 0
+          ? "@privateCallback(...) must be ABOVE @withRefundOnFailure(...)."
+          : inside.indexOf("pendingLock") >= 0
+            ? PENDING_LOCK_ON_CALLBACK
+            : null,
+    );
+}

@@ -1,0 +1,223 @@
+/**
+ * startGuardedCall: the start of a guarded flow, in the public method M. Checks everything first (gas,
+ * arguments), then records the operation (taking its locks and hold, staging its credit) and returns the
+ * promise chain `external(s).then(callback)` for M to return.
+ */
+import { near, NearPromise, validateAccountId } from "near-sdk-js";
+import { GuardError } from "../core/errors";
+import { emitGuardEvent, type GuardEventData } from "../core/events";
+import { createOperation, type PendingOperation } from "../core/operation-ledger";
+import { guardedCallGas, assertGuardedCallGas, REFUND_GAS } from "../core/gas";
+import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
+
+/**
+ * Default time-to-live of an operation, in blocks (about 3 to 6 minutes on mainnet), after which
+ * `expireOperation` may settle it. Long enough for a callback (3 blocks normally), short enough to free a
+ * user after a callback that ran out of gas. Not covered: congestion delays beyond it (the hook decides).
+ *
+ * @example
+ * startGuardedCall({ ..., ttlBlocks: DEFAULT_TTL_BLOCKS * 2n });
+ */
+export const DEFAULT_TTL_BLOCKS = 300n;
+
+/** One external call of a guarded flow. */
+export interface ExternalCall {
+  /** Account of the contract to call. */
+  contractId: string;
+  /** Method to call on it. */
+  method: string;
+  /** Arguments: an object (JSON-encoded; bigint values become decimal strings) or a JSON string. Default `{}`. */
+  args?: Record<string, unknown> | string;
+  /** Deposit attached to the call, taken from the contract's balance when the promise is created. Default 0. */
+  deposit?: bigint;
+  /** Static gas for the call. It also receives M's unused gas by `gasWeight`. */
+  gas: bigint;
+  /** Share of M's unused gas this call receives. Default 1 (the callback always has weight 0 and keeps exactly its static gas). */
+  gasWeight?: bigint;
+}
+
+/** The callback of a guarded flow: a method of this contract decorated with `withRefundOnFailure`. */
+export interface GuardedCallbackTarget {
+  /** Method name on the current contract. */
+  method: string;
+  /** Static gas for the callback body. REFUND_GAS is added on top for the refund transfer. */
+  gas: bigint;
+  /** Extra arguments; `op` (the operation id) is added and is reserved. */
+  args?: Record<string, unknown>;
+}
+
+/** The amount held while the flow is in flight. */
+export interface HoldParameters {
+  /** Amount to hold. */
+  amount: bigint;
+  /** Hold key. Default `lockKeyForAccount(account)`. */
+  key?: string;
+  /** If set, the hold is refused (ERR_INSUFFICIENT_AVAILABLE) unless `available - alreadyHeld >= amount`. */
+  available?: bigint;
+}
+
+/** Parameters of `startGuardedCall`. */
+export interface StartGuardedCallParameters {
+  /** Short label of the flow, `[A-Za-z0-9_.-]{1,32}`, e.g. `"stake"`. Shown in errors, events and views. */
+  kind: string;
+  /** The external call, or several joined with `promise_and` (the callback then receives one result per call, in this order). */
+  call: ExternalCall | readonly ExternalCall[];
+  /** The callback that settles the flow. */
+  callback: GuardedCallbackTarget;
+  /** The user the flow is for. Default: the predecessor of M. */
+  account?: string;
+  /** Sent back to `account` from the callback if the flow fails. Default: M's attached deposit. */
+  refund?: bigint;
+  /** Staged credit, applied by `deferCredit` in the callback after success only. Default 0. */
+  credit?: bigint;
+  /** Lock keys taken for the flow's duration. Default `[lockKeyForAccount(account)]`; `[]` for none. */
+  lockKeys?: readonly string[];
+  /** Amount held for the flow's duration. Default none. */
+  hold?: HoldParameters;
+  /** Blocks after which `expireOperation` may settle the flow if its callback never did. Default DEFAULT_TTL_BLOCKS. */
+  ttlBlocks?: bigint | number;
+  /** Gas kept for what M still runs after the check. Default DEFAULT_START_GAS_MARGIN (5 Tgas). */
+  gasMargin?: bigint;
+  /** List the operation in the contract-wide index (`listOperations()` without keys). Costs one shared record and two storage operations per flow. Default false. */
+  index?: boolean;
+}
+
+/** What `startGuardedCall` returns: the promise chain M must return (or `.build()`). */
+export type StartGuardedCallReturnType = NearPromise;
+
+const KIND = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** Throws ERR_INVALID_ARGUMENT with `message` unless `ok`. */
+function check(ok: unknown, message: string): void {
+  if (!ok) throw new GuardError("ERR_INVALID_ARGUMENT", message);
+}
+
+function amount(value: unknown, field: string): bigint {
+  if (typeof value !== "bigint" || value < 0n || value >= 1n << 128n) {
+    throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a bigint in [0, 2^128-1]; parse user input with parseU128.`);
+  }
+  return value;
+}
+
+function gasValue(value: unknown, field: string): bigint {
+  check(typeof value === "bigint" && value > 0n, `${field} must be a positive bigint of gas, e.g. 50n * TGAS.`);
+  return value as bigint;
+}
+
+function json(value: Record<string, unknown>): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** The operation of the last flow started in this call (for logging or returning its id from M). */
+let lastStarted: PendingOperation | null = null;
+
+/**
+ * The operation recorded by the last `startGuardedCall` of the current call, or null.
+ *
+ * Why: M returns the promise, so this is how M can log or store the operation id (e.g. to index its own
+ * domain data by it). Not covered: operations of earlier calls (use `getOperation` / `listOperations`).
+ *
+ * @example
+ * const promise = startGuardedCall({...});
+ * near.log(`started ${lastStartedOperation()!.id}`);
+ */
+export function lastStartedOperation(): PendingOperation | null {
+  return lastStarted;
+}
+
+/**
+ * Starts a guarded cross-contract flow from the public method M and returns `external.then(callback)`.
+ *
+ * In order: validates the parameters; checks that M's remaining gas covers the external call(s), the
+ * callback (with REFUND_GAS reserved on top) and all the fees, throwing ERR_INSUFFICIENT_GAS before any
+ * state change otherwise; records the operation (taking the lock keys: ERR_LOCKED if one is held; taking
+ * the hold; staging the credit); logs `lock_acquired`; builds the promises. The callback receives
+ * `{ ...callback.args, op: "<operation id>" }` and must be decorated with `withRefundOnFailure`.
+ *
+ * Why: the gas reservation, the lock and the staged credit must exist before the external call leaves,
+ * or the callback cannot refund, a concurrent method can double-spend, and the credit is spendable too
+ * early. Not covered: deposits the contract cannot afford (the host aborts M), what the external
+ * contract does, flows whose callback is not guarded (nothing would settle them but expiry).
+ *
+ * @example
+ * @call({ payableFunction: true })
+ * deposit_and_stake(): NearPromise {
+ *   const amount = near.attachedDeposit();
+ *   return startGuardedCall({
+ *     kind: "stake",
+ *     refund: amount,
+ *     credit: amount,
+ *     call: { contractId: this.validator, method: "stake", deposit: amount, gas: 50n * TGAS },
+ *     callback: { method: "on_staked", gas: 20n * TGAS },
+ *   });
+ * }
+ */
+export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCallReturnType {
+  lastStarted = null;
+  check(p && typeof p.kind === "string" && KIND.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}, e.g. \"stake\".");
+  const calls: readonly ExternalCall[] = Array.isArray(p.call) ? (p.call as readonly ExternalCall[]) : [p.call as ExternalCall];
+  check(calls.length > 0 && calls.length <= 64, "call must be one external call or 1 to 64 of them.");
+  const prepared = calls.map((c, i) => {
+    const at = `call[${i}]`;
+    check(c && typeof c.contractId === "string" && validateAccountId(c.contractId), `${at}.contractId must be a valid account id.`);
+    check(typeof c.method === "string" && c.method.length > 0, `${at}.method must be a method name.`);
+    const weight = c.gasWeight ?? 1n;
+    check(typeof weight === "bigint" && weight >= 0n, `${at}.gasWeight must be a non-negative bigint.`);
+    const args = c.args === undefined ? "{}" : typeof c.args === "string" ? c.args : json(c.args);
+    return { c, args, deposit: amount(c.deposit ?? 0n, `${at}.deposit`), gas: gasValue(c.gas, `${at}.gas`), weight };
+  });
+  const cb = p.callback;
+  check(cb && typeof cb.method === "string" && cb.method.length > 0, "callback.method must name this contract's withRefundOnFailure callback.");
+  const callbackGas = gasValue(cb.gas, "callback.gas");
+  check(!cb.args || !("op" in cb.args), 'callback.args must not contain "op" (reserved for the operation id).');
+  const account = p.account ?? near.predecessorAccountId();
+  check(validateAccountId(account), "account must be a valid account id.");
+  const refund = amount(p.refund ?? near.attachedDeposit(), "refund");
+  const credit = amount(p.credit ?? 0n, "credit");
+  const lockKeys: string[] = [];
+  for (const k of p.lockKeys ?? [lockKeyForAccount(account)]) if (lockKeys.indexOf(validateLockKey(k)) < 0) lockKeys.push(k);
+  const ttl = typeof p.ttlBlocks === "number" ? BigInt(Math.floor(p.ttlBlocks)) : (p.ttlBlocks ?? DEFAULT_TTL_BLOCKS);
+  check(typeof ttl === "bigint" && ttl >= 1n, "ttlBlocks must be at least 1.");
+  let hold = null;
+  if (p.hold) {
+    const holdAmount = amount(p.hold.amount, "hold.amount");
+    if (holdAmount === 0n) throw new GuardError("ERR_INVALID_AMOUNT", "hold.amount must be positive; omit hold for none.");
+    hold = { key: validateLockKey(p.hold.key ?? lockKeyForAccount(account), "hold key"), amount: holdAmount };
+  }
+
+  // Gas first: nothing has been written yet. The operation id's length is bounded by 14 + home length.
+  const home = lockKeys.length > 0 ? lockKeys[0] : "#";
+  const callbackArgsSize = json(cb.args ?? {}).length + 24 + home.length;
+  const need = guardedCallGas({
+    calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length })),
+    callbackGas,
+    callbackBytes: cb.method.length + callbackArgsSize,
+    margin: p.gasMargin,
+  });
+  assertGuardedCallGas(need, near.prepaidGas(), near.usedGas());
+
+  const op = createOperation({
+    kind: p.kind,
+    account,
+    refund,
+    credit,
+    lockKeys,
+    hold,
+    holdAvailable: p.hold?.available,
+    ttlBlocks: ttl,
+    index: p.index === true,
+  });
+  lastStarted = op;
+  const acquired: GuardEventData = { op: op.id, kind: op.kind, account: op.account, keys: lockKeys, expires_at: op.expiresAtBlock.toString() };
+  if (hold) acquired.hold = hold.amount.toString();
+  emitGuardEvent("lock_acquired", acquired);
+
+  let external: NearPromise | null = null;
+  for (const x of prepared) {
+    const promise = NearPromise.new(x.c.contractId).functionCallWeight(x.c.method, x.args, x.deposit, x.gas, x.weight);
+    external = external ? external.and(promise) : promise;
+  }
+  const callbackArgs = json(Object.assign({}, cb.args ?? {}, { op: op.id }));
+  const callback = NearPromise.new(near.currentAccountId()).functionCall(cb.method, callbackArgs, 0n, callbackGas + REFUND_GAS);
+  return (external as NearPromise).then(callback);
+}

@@ -1,0 +1,65 @@
+/**
+ * near-callback-guards: guards that make NEAR cross-contract calls safe in near-sdk-js 2.x contracts.
+ *
+ * A flow starts in a public method with `startGuardedCall` (gas checked, operation recorded, locks
+ * taken, credit staged) and ends in a callback decorated with `privateCallback`, `withRefundOnFailure`
+ * and `deferCredit` (private, settles once, refunds on failure, credits on success, never half-applied).
+ * Methods that must wait decorate themselves with `pendingLock`. Every guard goes BELOW `@call({...})`.
+ *
+ * Runs inside QuickJS on chain: no Node APIs, no dependency beyond near-sdk-js, tree-shakeable.
+ *
+ * @example
+ * @NearBindgen({ requireInit: true })
+ * class Staking {
+ *   validator = "";
+ *   balances = new LookupMap<string>("b");
+ *
+ *   @call({ payableFunction: true })
+ *   deposit_and_stake(): NearPromise {
+ *     const amount = near.attachedDeposit();
+ *     return startGuardedCall({
+ *       kind: "stake", refund: amount, credit: amount,
+ *       call: { contractId: this.validator, method: "stake", deposit: amount, gas: 50n * TGAS },
+ *       callback: { method: "on_staked", gas: 20n * TGAS },
+ *     });
+ *   }
+ *
+ *   @call({})
+ *   @privateCallback()
+ *   @withRefundOnFailure()
+ *   @deferCredit<Staking>({ apply: (self, { account, amount }) => self.credit(account, amount) })
+ *   on_staked(_args: { op: string }, ctx: GuardedCallbackContext): boolean {
+ *     return ctx.succeeded;
+ *   }
+ *
+ *   @call({})
+ *   @pendingLock()
+ *   withdraw({ amount }: { amount: string }): NearPromise { ... }
+ * }
+ */
+export { privateCallback, assertPrivateCallback, type PrivateCallbackParameters, type CallbackContext } from "./guards/private-callback";
+export { withRefundOnFailure, type WithRefundOnFailureParameters, type GuardedCallbackContext } from "./guards/refund-on-failure";
+export { deferCredit, applyDeferredCredit, type DeferCreditParameters, type StagedCredit } from "./guards/defer-credit";
+export { pendingLock, assertNotLocked, isLocked, assertAvailable, type PendingLockParameters, type AssertAvailableParameters } from "./guards/pending-lock";
+export {
+  startGuardedCall,
+  lastStartedOperation,
+  DEFAULT_TTL_BLOCKS,
+  type StartGuardedCallParameters,
+  type StartGuardedCallReturnType,
+  type ExternalCall,
+  type GuardedCallbackTarget,
+  type HoldParameters,
+} from "./guards/start-guarded-call";
+export { expireOperation, type ExpiryDecision, type ExpireOperationParameters, type ExpireOperationReturnType } from "./guards/expire-operation";
+
+export { getOperation, listOperations, operationToView, heldAmount, type PendingOperation, type PendingOperationView, type OperationHold } from "./core/operation-ledger";
+export { readPromiseOutcomes, type PromiseOutcome, type PromiseSuccess, type PromiseFailure } from "./core/promise-outcomes";
+export { GuardError, isGuardError, type GuardErrorCode } from "./core/errors";
+export { parseU128, parseAccountId, U128_MAX, type ParseU128Options } from "./core/amounts";
+export { TGAS, REFUND_GAS, DEFAULT_START_GAS_MARGIN, guardedCallGas, functionCallFees, assertGuardedCallGas, type GuardedCallGasParameters, type GuardedCallGasBreakdown } from "./core/gas";
+export { EVENT_STANDARD, EVENT_VERSION, emitGuardEvent, type GuardEventName, type GuardEventData } from "./core/events";
+export { lockKeyForAccount, lockKeyForResource, CONTRACT_LOCK_KEY, KEY_PREFIX } from "./core/storage-keys";
+export { markGuardCompatible, type GuardDecorator, type GuardName } from "./core/placement";
+export { runAsUnit, type UnitResult } from "./core/unit-of-work";
+export { settleOperation, type SettleParameters, type SettleReturnType } from "./core/settlement";

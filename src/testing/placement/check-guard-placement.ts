@@ -1,0 +1,288 @@
+/**
+ * Static guard-placement checker (Node only, TypeScript compiler API).
+ *
+ * near-sdk-js's build (near-sdk-js/lib/cli/build-tools/near-bindgen-exporter.js) exports a method of a
+ * `@NearBindgen(...)` class only when:
+ * - the class's FIRST decorator is a call of an identifier named exactly `NearBindgen`;
+ * - the method's FIRST decorator is a call (with parentheses) of an identifier named exactly `call`,
+ *   `view`, `initialize` or `migrate`;
+ * - the method's name is an identifier (not a string literal or computed key).
+ * Anything else is dropped from the contract without a build error. The guards detect one of these
+ * cases at load (a guard above `@call(...)`); this checker finds all of them from the source, including
+ * guards above `@view(...)`, bare `@call`, aliased (`import { call as c }`) and namespaced
+ * (`@sdk.call(...)`) decorators, and guards in an order that would throw at load.
+ *
+ * @example
+ * import { checkGuardPlacement } from "near-callback-guards/testing";
+ * const issues = checkGuardPlacement(readFileSync(file, "utf8"), file);
+ * for (const i of issues) console.error(`${i.file}:${i.line}:${i.column} ${i.message}`);
+ */
+import ts from "typescript";
+
+/** Names near-sdk-js's exporter accepts as a method's first decorator. */
+const SDK_METHOD_DECORATORS = ["call", "view", "initialize", "migrate"];
+/** The guards of near-callback-guards. */
+const GUARDS = ["privateCallback", "withRefundOnFailure", "pendingLock", "deferCredit"];
+/** Required top-to-bottom order of the callback guards. */
+const CALLBACK_GUARD_ORDER = ["privateCallback", "withRefundOnFailure", "deferCredit"];
+
+/** What is wrong. */
+export type PlacementIssueKind =
+  /** A guard (or another decorator) is above the near-sdk-js decorator: the method is not exported. */
+  | "guard-above-sdk-decorator"
+  /** The near-sdk-js decorator is not the first one, and the first is not a guard. */
+  | "sdk-decorator-not-first"
+  /** `@call` without parentheses: not exported (and near-sdk-js's `call` is a factory). */
+  | "bare-sdk-decorator"
+  /** `import { call as c }` then `@c(...)`: the exporter only knows the exact names. */
+  | "aliased-sdk-decorator"
+  /** `@sdk.call(...)` through a namespace import: the exporter only knows bare identifiers. */
+  | "namespaced-sdk-decorator"
+  /** A local named `call`/`view`/... that is another near-sdk-js decorator (`import { view as call }`). */
+  | "misleading-sdk-alias"
+  /** The method has a near-sdk-js decorator but a string-literal or computed name. */
+  | "non-identifier-method-name"
+  /** The class is not exported as a contract: `@NearBindgen(...)` is not its first decorator, or is aliased. */
+  | "near-bindgen-not-first"
+  /** Guards combined in an order (or a combination) that throws ERR_GUARD_PLACEMENT at load. */
+  | "guard-order";
+
+/** One problem found by `checkGuardPlacement`. */
+export interface PlacementIssue {
+  /** Always `ERR_GUARD_PLACEMENT`, the code the guards throw at load for the same mistakes. */
+  code: "ERR_GUARD_PLACEMENT";
+  /** What is wrong. */
+  kind: PlacementIssueKind;
+  /** File name as passed in. */
+  file: string;
+  /** 1-based line of the offending decorator. */
+  line: number;
+  /** 1-based column of the offending decorator. */
+  column: number;
+  /** Class name (or `<anonymous>`). */
+  className: string;
+  /** Method name, or `""` for class-level issues. */
+  method: string;
+  /** What happens and how to fix it. */
+  message: string;
+}
+
+interface ImportInfo {
+  /** Module specifier. */
+  from: string;
+  /** Imported name (`call` in `import { call as c }`), or `*` for a namespace import. */
+  imported: string;
+}
+
+type DecoratorInfo =
+  | { form: "call" | "bare" | "member-call" | "member-bare" | "other"; name: string; local: string; node: ts.Decorator };
+
+function isGuardModule(from: string): boolean {
+  return from === "near-callback-guards" || from.startsWith("near-callback-guards/") || /(^|\/)src(\/index(\.[jt]s)?)?$/.test(from) || /\/guards\//.test(from);
+}
+
+function collectImports(sf: ts.SourceFile): Map<string, ImportInfo> {
+  const imports = new Map<string, ImportInfo>();
+  for (const stmt of sf.statements) {
+    if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier) || !stmt.importClause) continue;
+    const from = stmt.moduleSpecifier.text;
+    const bindings = stmt.importClause.namedBindings;
+    if (!bindings) continue;
+    if (ts.isNamespaceImport(bindings)) {
+      imports.set(bindings.name.text, { from, imported: "*" });
+    } else {
+      for (const el of bindings.elements) imports.set(el.name.text, { from, imported: (el.propertyName ?? el.name).text });
+    }
+  }
+  return imports;
+}
+
+function describeDecorator(d: ts.Decorator): DecoratorInfo {
+  const e = d.expression;
+  if (ts.isCallExpression(e)) {
+    if (ts.isIdentifier(e.expression)) return { form: "call", name: e.expression.text, local: e.expression.text, node: d };
+    if (ts.isPropertyAccessExpression(e.expression)) {
+      return { form: "member-call", name: e.expression.name.text, local: e.expression.expression.getText(), node: d };
+    }
+    return { form: "other", name: "", local: "", node: d };
+  }
+  if (ts.isIdentifier(e)) return { form: "bare", name: e.text, local: e.text, node: d };
+  if (ts.isPropertyAccessExpression(e)) return { form: "member-bare", name: e.name.text, local: e.expression.getText(), node: d };
+  return { form: "other", name: "", local: "", node: d };
+}
+
+/** The near-sdk-js method decorator a decorator stands for (`call`, `view`, ...), or null. */
+function sdkDecoratorOf(info: DecoratorInfo, imports: Map<string, ImportInfo>): string | null {
+  if (info.form === "call" || info.form === "bare") {
+    const imp = imports.get(info.local);
+    if (imp && imp.from === "near-sdk-js" && SDK_METHOD_DECORATORS.indexOf(imp.imported) >= 0) return imp.imported;
+    if (!imp && SDK_METHOD_DECORATORS.indexOf(info.local) >= 0) return info.local;
+    return null;
+  }
+  if (info.form === "member-call" || info.form === "member-bare") {
+    const imp = imports.get(info.local);
+    if (imp && imp.from === "near-sdk-js" && imp.imported === "*" && SDK_METHOD_DECORATORS.indexOf(info.name) >= 0) return info.name;
+  }
+  return null;
+}
+
+/** The guard a decorator stands for, or null. */
+function guardOf(info: DecoratorInfo, imports: Map<string, ImportInfo>): string | null {
+  if (info.form === "call" || info.form === "bare") {
+    const imp = imports.get(info.local);
+    if (imp && imp.imported !== "*" && GUARDS.indexOf(imp.imported) >= 0 && (isGuardModule(imp.from) || imp.imported === info.local)) return imp.imported;
+    if (!imp && GUARDS.indexOf(info.local) >= 0) return info.local;
+    return null;
+  }
+  if (info.form === "member-call" || info.form === "member-bare") {
+    const imp = imports.get(info.local);
+    if (GUARDS.indexOf(info.name) >= 0 && (!imp || isGuardModule(imp.from))) return info.name;
+  }
+  return null;
+}
+
+function written(info: DecoratorInfo): string {
+  const text = info.node.expression.getText();
+  const short = text.length > 40 ? text.slice(0, 37) + "..." : text;
+  return "@" + short;
+}
+
+/**
+ * Finds every decorator placement that would make near-sdk-js's build drop a method (or a whole
+ * contract class), and every guard combination that would throw ERR_GUARD_PLACEMENT at load.
+ *
+ * Why: a dropped method produces no build error; it only fails later with "MethodNotFound" when someone
+ * calls it, possibly after deployment. Not covered: code generated at run time, decorators applied
+ * through helper functions (`const c = call; @c(...)`: reported as not exported only if `c` is imported
+ * under another name), files that are not TypeScript/JavaScript.
+ *
+ * @example
+ * const issues = checkGuardPlacement(`
+ *   import { NearBindgen, call } from "near-sdk-js";
+ *   import { privateCallback } from "near-callback-guards";
+ *   @NearBindgen({}) class C { @privateCallback() @call({}) cb() {} }
+ * `, "c.ts");
+ * // issues[0].kind === "guard-above-sdk-decorator"
+ */
+export function checkGuardPlacement(sourceText: string, fileName: string): PlacementIssue[] {
+  const kind = /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JS : /\.tsx$/.test(fileName) ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, kind);
+  const imports = collectImports(sf);
+  const issues: PlacementIssue[] = [];
+
+  const report = (k: PlacementIssueKind, node: ts.Node, className: string, method: string, message: string) => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    issues.push({ code: "ERR_GUARD_PLACEMENT", kind: k, file: fileName, line: line + 1, column: character + 1, className, method, message });
+  };
+
+  const visitClass = (cls: ts.ClassLikeDeclaration) => {
+    const className = cls.name?.text ?? "<anonymous>";
+    const classDecorators = (ts.canHaveDecorators(cls) ? ts.getDecorators(cls) : undefined) ?? [];
+    const infos = classDecorators.map(describeDecorator);
+    const bindgenAt = infos.findIndex((i) => {
+      if (i.form === "call" || i.form === "bare") {
+        const imp = imports.get(i.local);
+        return imp ? imp.from === "near-sdk-js" && imp.imported === "NearBindgen" : i.local === "NearBindgen";
+      }
+      return (i.form === "member-call" || i.form === "member-bare") && i.name === "NearBindgen" && imports.get(i.local)?.from === "near-sdk-js";
+    });
+    if (bindgenAt < 0) return; // not a contract class: nothing is exported from it anyway
+    const bindgen = infos[bindgenAt];
+    if (bindgenAt !== 0 || bindgen.form !== "call" || bindgen.local !== "NearBindgen") {
+      report(
+        "near-bindgen-not-first",
+        bindgen.node,
+        className,
+        "",
+        `${className}: near-sdk-js's build exports a contract's methods only when the class's first decorator is written exactly @NearBindgen({...}); ${written(bindgen)}${bindgenAt !== 0 ? " is not first" : ""} makes it export none of them. Put @NearBindgen({...}) first, imported under its own name.`,
+      );
+    }
+
+    for (const member of cls.members) {
+      if (!ts.isMethodDeclaration(member)) continue;
+      const decorators = (ts.canHaveDecorators(member) ? ts.getDecorators(member) : undefined) ?? [];
+      if (decorators.length === 0) continue;
+      const method = member.name.getText(sf);
+      const list = decorators.map(describeDecorator);
+      const sdk = list.map((i) => sdkDecoratorOf(i, imports));
+      const guards = list.map((i) => guardOf(i, imports));
+      const sdkAt = sdk.findIndex((s) => s !== null);
+      const hasGuard = guards.some((g) => g !== null);
+      const where = `${className}.${method}`;
+
+      if (sdkAt >= 0) {
+        const info = list[sdkAt];
+        const name = sdk[sdkAt] as string;
+        if (!ts.isIdentifier(member.name)) {
+          report("non-identifier-method-name", member.name, className, method, `${where}: near-sdk-js's build exports only methods named by an identifier; rename ${method} to a plain identifier.`);
+        }
+        if (sdkAt > 0) {
+          const first = list[0];
+          const firstGuard = guards[0];
+          report(
+            firstGuard ? "guard-above-sdk-decorator" : "sdk-decorator-not-first",
+            first.node,
+            className,
+            method,
+            `${where}: ${written(first)} is above ${written(info)}. near-sdk-js's build exports a method only when its first decorator is @call(...)/@view(...)/@initialize(...)/@migrate(...), so ${method} would silently disappear from the contract. Move ${written(info)} to the top${firstGuard ? " and keep the guards below it" : ""}.`,
+          );
+        } else if (info.form === "bare" || info.form === "member-bare") {
+          report("bare-sdk-decorator", info.node, className, method, `${where}: ${written(info)} has no parentheses; near-sdk-js's build skips it and ${method} is not exported. Write @${name}({}).`);
+        } else if (info.form === "member-call") {
+          report("namespaced-sdk-decorator", info.node, className, method, `${where}: ${written(info)} goes through a namespace import; near-sdk-js's build only recognises a bare identifier, so ${method} is not exported. Import { ${name} } from "near-sdk-js" and write @${name}(...).`);
+        } else if (info.local !== name) {
+          const k: PlacementIssueKind = SDK_METHOD_DECORATORS.indexOf(info.local) >= 0 ? "misleading-sdk-alias" : "aliased-sdk-decorator";
+          report(
+            k,
+            info.node,
+            className,
+            method,
+            k === "misleading-sdk-alias"
+              ? `${where}: @${info.local}(...) is near-sdk-js's ${name} imported as ${info.local}; the build exports it as a ${info.local} method. Import ${name} under its own name.`
+              : `${where}: @${info.local}(...) is near-sdk-js's ${name} imported under another name; the build only recognises @${name}(...), so ${method} is not exported. Import { ${name} } without renaming it.`,
+          );
+        }
+      } else if (hasGuard) {
+        // Guards but no recognised near-sdk-js decorator: aliased/unknown first decorator, or none at all.
+        const first = list[0];
+        if (guards[0] === null && first.form !== "other") {
+          report(
+            "aliased-sdk-decorator",
+            first.node,
+            className,
+            method,
+            `${where}: ${written(first)} is not one of near-sdk-js's @call/@view/@initialize/@migrate as the build recognises them (exact name, with parentheses), so ${method} is not exported. Use @call({...}) imported from "near-sdk-js" under its own name.`,
+          );
+        }
+      }
+
+      // Order of guards among themselves (what would throw ERR_GUARD_PLACEMENT at load).
+      const present = guards.map((g, i) => ({ g, i })).filter((x): x is { g: string; i: number } => x.g !== null);
+      if (present.length > 1) {
+        const callbackGuards = present.filter((x) => CALLBACK_GUARD_ORDER.indexOf(x.g) >= 0);
+        const lock = present.find((x) => x.g === "pendingLock");
+        if (lock && callbackGuards.length > 0) {
+          report("guard-order", list[lock.i].node, className, method, `${where}: pendingLock cannot be combined with ${callbackGuards[0].g}: the operation's own lock would block its callback. Put pendingLock on the methods that must wait instead.`);
+        }
+        for (let a = 0; a < callbackGuards.length; a++) {
+          for (let b = a + 1; b < callbackGuards.length; b++) {
+            const upper = callbackGuards[a];
+            const lower = callbackGuards[b];
+            if (upper.g === lower.g) {
+              report("guard-order", list[lower.i].node, className, method, `${where}: @${lower.g}(...) is applied twice; keep one.`);
+            } else if (CALLBACK_GUARD_ORDER.indexOf(upper.g) > CALLBACK_GUARD_ORDER.indexOf(lower.g)) {
+              report("guard-order", list[upper.i].node, className, method, `${where}: @${upper.g}(...) must be below @${lower.g}(...); the order under @call(...) is @privateCallback, @withRefundOnFailure, @deferCredit.`);
+            }
+          }
+        }
+      }
+    }
+  };
+
+  const visit = (node: ts.Node) => {
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) visitClass(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return issues;
+}
