@@ -23,7 +23,7 @@ interface JoinSetup {
   gasPrice: bigint;
 }
 
-async function joinSetup(kind: "split-staking" | "naive" = "split-staking"): Promise<JoinSetup> {
+async function joinSetup(kind: "split-staking" | "naive" = "split-staking", contractPath = path.join(EXAMPLES, "and-join", `${kind}.ts`)): Promise<JoinSetup> {
   const worker = await Worker.init();
   const receipts = recordReceipts(worker);
   const root = worker.rootAccount;
@@ -35,7 +35,7 @@ async function joinSetup(kind: "split-staking" | "naive" = "split-staking"): Pro
     pools.push(pool);
   }
   const contract = await root.createSubAccount(kind === "naive" ? "naive" : "split", { initialBalance: parseNEAR("50") });
-  await contract.deploy(path.join(EXAMPLES, "and-join", `${kind}.ts`));
+  await contract.deploy(contractPath);
   await contract.call(contract, "init", { pool_a: pools[0].accountId, pool_b: pools[1].accountId });
   const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
   const bob = await root.createSubAccount("bob", { initialBalance: parseNEAR("100") });
@@ -154,6 +154,22 @@ describe("split staking (guarded): two pools joined with and", () => {
     const { contract, alice } = await joinSetup();
     expect(panicOf(await alice.callRaw(contract, "on_staked", { op: "1:@alice.test.near", halves: ["1", "1"] }))).toMatch(/ERR_NOT_PRIVATE_CALLBACK/);
     expect(panicOf(await contract.callRaw(contract, "on_staked", { op: "1:@alice.test.near", halves: ["1", "1"] }))).toMatch(/ERR_NOT_A_CALLBACK/);
+  });
+});
+
+describe("split staking with @withRefundOnFailure() alone (no @privateCallback({ results: 2 }))", () => {
+  test("pool B refuses: the two joined results are accepted, the deposit is refunded and no lock is left", async () => {
+    const fixture = path.join(EXAMPLES, "..", "__tests__", "fixtures", "and-join-refund-only.ts");
+    const { poolB, contract, alice, gasPrice } = await joinSetup("split-staking", fixture);
+    await poolB.call(poolB, "set_mode", { mode: "fail" });
+    const [aliceBefore] = await totals(alice);
+    const r = await stake(alice, contract);
+    expect(r.receiptFailureMessages.filter((m) => m.includes("ERR_UNEXPECTED_RESULT_COUNT"))).toEqual([]);
+    expect(r.parseResult()).toBe(false);
+    expect(await credited(contract, alice)).toBe(0n);
+    expect(await guardKeys(contract)).toEqual([]);
+    // Refunded in full: alice paid only gas (the pool A half that was kept is unstaked back to the contract).
+    expect((await alice.balance()).total).toBe(aliceBefore - gasPaid([r], gasPrice));
   });
 });
 

@@ -93,7 +93,11 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
       descriptor,
       (inner, name) =>
         function (this: object, args: unknown, context?: unknown) {
-          const callback = isCallbackContext(context) ? context : assertPrivateCallback(name, parameters);
+          // Alone (without @privateCallback above it), any number of results is accepted: the flow's own
+          // promise decides how many there are (one per call of startGuardedCall, joined with `and`), and
+          // only that promise can reach this method. Insisting on one would panic an `and` flow's callback
+          // and strand its refund and locks until expiry.
+          const callback = isCallbackContext(context) ? context : assertPrivateCallback(name, { ...parameters, results: parameters.results ?? "any" });
           // Settling needs the awaited results, whatever `requireCallback` says: a direct self-call must
           // never settle (and credit) an operation.
           if (callback.results.length === 0) {
