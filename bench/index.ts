@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: measures every figure of design.md §6 in one run and prints a markdown report;
+ * `npm run bench -- --json` prints one JSON line instead. Progress goes to stderr. See bench/README.md.
+ *
+ * Deterministic figures first (gas, storage, bundle sizes), then the timed ones. A section that cannot run
+ * reports its figures as null with the reason; the others still run. Exit code 0 when the report was
+ * written (missed targets included), 2 on bad usage.
+ */
+import { FIGURE_KEYS, sectionFailed, type Figure, type FigureKey, type SectionResult } from "./figures.js";
+import { machineInfo } from "./machine.js";
+import { toJsonLine, toMarkdown, type BenchResult } from "./output.js";
+import { measureGuardOverhead } from "./guard-overhead.js";
+import { measureContractSize } from "./contract-size.js";
+import { measureReceiptThroughput } from "./receipt-throughput.js";
+import { measureFlowLatency } from "./flow-latency.js";
+import { measureExplorer } from "./explorer-speed.js";
+import { info } from "./log.js";
+
+interface Section {
+  name: string;
+  keys: readonly FigureKey[];
+  run: () => Promise<SectionResult>;
+}
+
+const SECTIONS: Section[] = [
+  { name: "Guard overhead (staking flow, guarded vs hand-written)", keys: ["guardGasRatio", "storageOpsExtra", "inFlightBytes", "bytesAfterSettle"], run: measureGuardOverhead },
+  { name: "Contract size (near-sdk-js rollup output)", keys: ["bundleBytesAllGuards", "bundleBytesPrivateCallback"], run: measureContractSize },
+  { name: "Local runtime throughput", keys: ["receiptsPerSecVm", "receiptsPerSecQuickjs"], run: measureReceiptThroughput },
+  { name: "Local runtime flow latency", keys: ["flowMs"], run: measureFlowLatency },
+  { name: "Explorer", keys: ["schedulesPerSec", "seedScenarioExhaustiveMs"], run: measureExplorer },
+];
+
+const USAGE = "usage: npm run bench [-- --json]\n  --json  one JSON line on stdout instead of the markdown report\n";
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const unknown = args.filter((a) => a !== "--json");
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown argument(s): ${unknown.join(" ")}\n${USAGE}`);
+    return 2;
+  }
+  const json = args.includes("--json");
+  const machine = machineInfo();
+  info(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1m}`);
+
+  const figures: Partial<Record<FigureKey, Figure>> = {};
+  const details: BenchResult["details"] = [];
+  for (const section of SECTIONS) {
+    const start = Date.now();
+    let result: SectionResult;
+    try {
+      result = await section.run();
+    } catch (e) {
+      const err = e as Error;
+      info(`${section.name} failed: ${err.stack ?? err.message}`);
+      result = sectionFailed(section.keys, `the measurement failed: ${String(err.message).split("\n")[0]}`);
+    }
+    for (const k of section.keys) figures[k] = result.figures[k] ?? { value: null, reason: "not reported by its measurement" };
+    for (const [label, value] of result.details) details.push([section.name, label, value]);
+    info(`${section.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  }
+
+  const result: BenchResult = { figures: figures as Record<FigureKey, Figure>, details, machine };
+  for (const k of FIGURE_KEYS) if (!result.figures[k]) result.figures[k] = { value: null, reason: "no section measures it" };
+  if (json) {
+    for (const [section, label, value] of details) info(`${section} | ${label}: ${value}`);
+    process.stdout.write(toJsonLine(result) + "\n");
+  } else {
+    process.stdout.write(toMarkdown(result));
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  },
+);
