@@ -87,7 +87,8 @@ export function compileForVm(hash: string, code: string, fileName = "contract.js
       context.__ncg_env = env;
       context.__ncg_method = method;
       try {
-        entry.runInContext(context, { timeout: timeoutMs, breakOnSigint: false });
+        // timeoutMs 0 turns the watchdog off (it starts a thread per call): only for code known to terminate.
+        entry.runInContext(context, timeoutMs > 0 ? { timeout: timeoutMs, breakOnSigint: false } : { breakOnSigint: false });
       } catch (e) {
         if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new ExecutionTimeout();
         const err = e as { name?: unknown; message?: unknown };
