@@ -3,7 +3,7 @@
  *
  * Balances are checked exactly. What a transaction costs its signer is `gasBurnt × gasPrice` over all
  * of its receipts (`gasPaid`); a contract that executes receipts earns 30 % of the gas they burnt
- * (`rewards`, read from the outcomes: `gasBurnt × gasPrice − tokensBurnt`).
+ * (`rewards`, read from the outcomes: `receiverReward`).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,7 @@ export function rewards(results: TransactionResult[], accountId: string, gasPric
   let total = 0n;
   for (const r of results) {
     for (const o of r.receiptsOutcome) {
-      if (o.executorId === accountId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.gasBurnt * gasPrice - o.tokensBurnt;
+      if (o.executorId === accountId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.receiverReward;
     }
   }
   return total;

@@ -96,7 +96,10 @@ describe("R14 atomic receipts", () => {
     const out = await handle.wait();
     const o = out.receiptsOutcome[0];
     expect(failureOf(o)).toEqual(expect.objectContaining({ kind: "FunctionCallError", index: 1 }));
-    const reward = o.gasBurnt * price - o.tokensBurnt;
+    // nearcore reports tokens_burnt before the receiver's reward.
+    expect(o.tokensBurnt).toBe(o.gasBurnt * price);
+    const reward = o.receiverReward;
+    expect(reward).toBeGreaterThan(0n);
     expect(amountOf(worker, catcher.accountId) - catcherBefore).toBe(reward);
     // Alice got the transfer back (R15) and paid only for gas.
     const gasBurnt = out.transactionOutcome.gasBurnt + out.receiptsOutcome.reduce((s, x) => s + x.gasBurnt, 0n);
@@ -223,6 +226,22 @@ describe("R17 transfers to missing accounts", () => {
     expect(worker.chain.storageUsage(implicit)).toBe(182n);
   });
 
+  test("R17: a Transfer that is not alone in its receipt does not create an implicit account", async () => {
+    const implicit = "c".repeat(60) + "0b1d";
+    const amount = parseNEAR("1");
+    const aliceBefore = amountOf(worker, alice.accountId);
+    const handle = worker.chain.submit(alice.accountId, implicit, [
+      { type: "Transfer", deposit: amount },
+      { type: "Transfer", deposit: amount },
+    ]);
+    const out = await handle.wait();
+    expect(failureOf(out.receiptsOutcome[0]).kind).toBe("AccountDoesNotExist");
+    expect(worker.chain.account(implicit)).toBeUndefined();
+    expect(refundAmounts(worker, handle.hash, "deposit-refund").map((x) => [x.to, x.amount])).toEqual([[alice.accountId, 2n * amount]]);
+    const gasBurnt = out.transactionOutcome.gasBurnt + out.receiptsOutcome.reduce((sum, o) => sum + o.gasBurnt, 0n);
+    expect(aliceBefore - amountOf(worker, alice.accountId)).toBe(gasBurnt * price);
+  });
+
   test("R17: a deposit refund to an account that no longer exists is burnt", async () => {
     const doomed = await worker.rootAccount.devDeploy(fixture("caller.ts"));
     const deposit = parseNEAR("7");
@@ -239,8 +258,10 @@ describe("R17 transfers to missing accounts", () => {
     expect(await doomed.exists()).toBe(false);
     const refund = refunds(r, "deposit-refund").find((o) => o.executorId === doomed.accountId)!;
     expect(failureOf(refund).kind).toBe("AccountDoesNotExist");
-    expect(worker.chain.burntYocto - burntBefore).toBe(r.tokensBurnt + deposit);
-    expect(totalBefore - worker.chain.totalBalances()).toBe(r.tokensBurnt + deposit);
+    // What is really burnt: the gas cost minus the rewards the executors kept, plus the lost refund.
+    const netBurnt = r.tokensBurnt - r.receiptsOutcome.reduce((s, o) => s + o.receiverReward, 0n);
+    expect(worker.chain.burntYocto - burntBefore).toBe(netBurnt + deposit);
+    expect(totalBefore - worker.chain.totalBalances()).toBe(netBurnt + deposit);
     expect(calls(r, callee.accountId, "fail")).toHaveLength(1);
   });
 });

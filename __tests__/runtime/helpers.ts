@@ -64,7 +64,8 @@ export function refundAmounts(worker: Worker, txHash: string, kind: "deposit-ref
 
 /** The gas reward an account earned for one outcome (30 % of its function calls' burnt gas), in yocto. */
 export function rewardOf(o: ExecutionOutcome, gasPrice: bigint): bigint {
-  return o.gasBurnt * gasPrice - o.tokensBurnt;
+  void gasPrice;
+  return o.receiverReward;
 }
 
 /** Σ rewards earned by `accountId` over results. */

@@ -44,7 +44,7 @@ function rewardsEarned(results: TransactionResult[], contractId: string, gasPric
   let total = 0n;
   for (const r of results) {
     for (const o of r.receiptsOutcome) {
-      if (o.executorId === contractId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.gasBurnt * gasPrice - o.tokensBurnt;
+      if (o.executorId === contractId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.receiverReward;
     }
   }
   return total;

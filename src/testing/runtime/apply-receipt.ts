@@ -37,7 +37,10 @@ export interface ApplyResult {
   status: ExecutionStatus;
   logs: string[];
   gasBurnt: bigint;
+  /** Tokens the receipt's gas cost, as nearcore's outcome reports them (before the receiver's reward). */
   tokensBurnt: bigint;
+  /** yoctoNEAR credited to the receiver as its share of the gas its function calls burnt. */
+  receiverReward: bigint;
   /** Everything this receipt sends out, in nearcore's order: promises, refunds, then data. */
   outgoing: Receipt[];
   methodName?: string;
@@ -98,7 +101,9 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     }
 
     if (!account) {
-      if (action.type === "Transfer" && isImplicitAccountId(receiverId)) {
+      // nearcore creates an implicit account only for a lone Transfer that is not a refund
+      // (`implicit_account_creation_eligible`); a refund to a missing account is burnt (R17).
+      if (action.type === "Transfer" && isImplicitAccountId(receiverId) && receipt.actions.length === 1 && !isRefund) {
         // R17: a Transfer creates a missing implicit account. A NEAR-implicit (64-hex) account gets the
         // full-access ed25519 key its id encodes (nearcore `action_implicit_account_creation_transfer`),
         // which counts in its storage usage; ETH-implicit accounts get no key (their wallet contract is
@@ -238,12 +243,14 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
 
   // Reward for the gas the function calls burnt (nearcore: burnt_gas_reward, 3/10), even on failure.
   const [num, den] = config.burntGasReward;
+  // nearcore reports tokens_burnt before this reward; the chain counts the reward as not burnt.
+  let receiverReward = 0n;
   const reward = ((gasBurntForFunctionCall * num) / den) * receipt.gasPrice;
   if (reward > 0n && !isRefund) {
     const receiver = ctx.state.getMut(receiverId);
     if (receiver) {
       receiver.amount += reward;
-      tokensBurnt -= reward;
+      receiverReward = reward;
     }
   }
 
@@ -271,7 +278,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     status = result.ok ? { type: "SuccessValue", value: result.value ?? new Uint8Array(0) } : { type: "Failure", failure: result.failure };
   }
 
-  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, outgoing, methodName, storageOps };
+  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps };
 
   function buildReceipts(parent: ActionReceipt, list: NewReceipt[]): ActionReceipt[] {
     const built: ActionReceipt[] = list.map((r, i) => ({

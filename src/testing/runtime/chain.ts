@@ -423,7 +423,7 @@ export class Chain {
       tx.transactionOutcome = {
         id: tx.hash, executorId: tx.signerId, predecessorId: tx.signerId, kind: "transaction",
         status: { type: "Failure", failure: { kind: "InvalidTxError", message: (e as Error).message } },
-        logs: [], receiptIds: [], gasBurnt: 0n, tokensBurnt: 0n, blockHeight: block.height, txHash: tx.hash,
+        logs: [], receiptIds: [], gasBurnt: 0n, tokensBurnt: 0n, receiverReward: 0n, blockHeight: block.height, txHash: tx.hash,
       };
       block.entries.push({ kind: "transaction", id: tx.hash, from: tx.signerId, to: tx.receiverId, txHash: tx.hash, status: "failure", detail: "invalid transaction" });
       return null;
@@ -461,6 +461,7 @@ export class Chain {
       receiptIds: [receipt.id],
       gasBurnt: burnt,
       tokensBurnt: burnt * this.config.gasPrice,
+      receiverReward: 0n,
       blockHeight: block.height,
       txHash: tx.hash,
     };
@@ -519,7 +520,7 @@ export class Chain {
       fault: this.faultFor,
     };
     const result = applyActionReceipt(ctx, receipt, results);
-    this.burntYocto += result.tokensBurnt;
+    this.burntYocto += result.tokensBurnt - result.receiverReward;
     if (receipt.predecessorId === SYSTEM_ACCOUNT && result.status.type === "Failure") {
       // A refund to a missing account is burnt (R17).
       this.burntYocto += totalDeposit(receipt.actions);
@@ -536,6 +537,7 @@ export class Chain {
       receiptIds: result.outgoing.filter((r) => r.kind === "action").map((r) => r.id),
       gasBurnt: result.gasBurnt,
       tokensBurnt: result.tokensBurnt,
+      receiverReward: result.receiverReward,
       ...(result.storageOps ? { storageOps: result.storageOps } : {}),
       blockHeight: block.height,
       txHash: receipt.txHash,

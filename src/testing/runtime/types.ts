@@ -94,7 +94,14 @@ export interface ExecutionOutcome {
   /** Receipts this execution created (action receipts only, as nearcore reports). */
   receiptIds: string[];
   gasBurnt: bigint;
+  /** gasBurnt × gas price, as nearcore reports it (the receiver's reward not deducted). */
   tokensBurnt: bigint;
+  /**
+   * yoctoNEAR the executor received as its 30 % share of the gas its function calls burnt (nearcore's
+   * burnt_gas_reward). Not a field of nearcore's outcome: the local runtime reports it so tests can
+   * account for it.
+   */
+  receiverReward: bigint;
   /** Storage host calls of the receipt's function calls (absent when it ran no function call). Not part of nearcore's outcome. */
   storageOps?: StorageOpCounts;
   blockHeight: bigint;
