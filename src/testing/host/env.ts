@@ -74,6 +74,15 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
   const ctx = logic.ctx;
   const cost = logic.config.host;
 
+  /** A hash host function: (data, register) → digest in the register, priced by the data's length. */
+  const hashFn = (name: string, digest: (data: Uint8Array) => Uint8Array, price: (length: bigint) => bigint) =>
+    host(name, (value: unknown, reg: unknown) => {
+      const data = bytes(value, "data");
+      const r = u64(reg, "register_id");
+      logic.burn(price(BigInt(data.length)));
+      logic.writeRegister(r, digest(data));
+    });
+
   const env: Env = {
     // ------------------------------------------------------------ registers
     read_register: host("read_register", (id: unknown) => {
@@ -106,30 +115,10 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
 
     // ------------------------------------------------------------ math
     random_seed: host("random_seed", (reg: unknown) => logic.writeRegister(u64(reg, "register_id"), ctx.randomSeed)),
-    sha256: host("sha256", (value: unknown, reg: unknown) => {
-      const data = bytes(value, "data");
-      const r = u64(reg, "register_id");
-      logic.burn(cost.sha256Base + cost.sha256Byte * BigInt(data.length));
-      logic.writeRegister(r, crypto.sha256(data));
-    }),
-    keccak256: host("keccak256", (value: unknown, reg: unknown) => {
-      const data = bytes(value, "data");
-      const r = u64(reg, "register_id");
-      logic.burn(cost.keccak256Base + cost.keccak256Byte * BigInt(data.length));
-      logic.writeRegister(r, crypto.keccak256(data));
-    }),
-    keccak512: host("keccak512", (value: unknown, reg: unknown) => {
-      const data = bytes(value, "data");
-      const r = u64(reg, "register_id");
-      logic.burn(cost.keccak512Base + cost.keccak512Byte * BigInt(data.length));
-      logic.writeRegister(r, crypto.keccak512(data));
-    }),
-    ripemd160: host("ripemd160", (value: unknown, reg: unknown) => {
-      const data = bytes(value, "data");
-      const r = u64(reg, "register_id");
-      logic.burn(cost.ripemd160Base + cost.ripemd160Block * BigInt(Math.ceil((data.length + 9) / 64)));
-      logic.writeRegister(r, crypto.ripemd160(data));
-    }),
+    sha256: hashFn("sha256", crypto.sha256, (n) => cost.sha256Base + cost.sha256Byte * n),
+    keccak256: hashFn("keccak256", crypto.keccak256, (n) => cost.keccak256Base + cost.keccak256Byte * n),
+    keccak512: hashFn("keccak512", crypto.keccak512, (n) => cost.keccak512Base + cost.keccak512Byte * n),
+    ripemd160: hashFn("ripemd160", crypto.ripemd160, (n) => cost.ripemd160Base + cost.ripemd160Block * ((n + 9n + 63n) / 64n)),
     // builder.c passes (hash, sig, arg2, arg3, register) to nearcore as (..., v = arg2, malleability_flag = arg3, register).
     ecrecover: host("ecrecover", (hash: unknown, sig: unknown, v: unknown, flag: unknown, reg: unknown) => {
       const h = bytes(hash, "hash");

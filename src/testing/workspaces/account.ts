@@ -6,7 +6,7 @@ import type { Worker } from "./worker.js";
 import type { Action } from "../runtime/types.js";
 import type { TransactionHandle } from "../runtime/chain.js";
 import { TransactionFailedError, TransactionResult } from "./transaction-result.js";
-import { encodeArgs, toGas, toYocto, type Amount } from "./args.js";
+import { decodeValue, encodeArgs, toGas, toYocto, type Amount } from "./args.js";
 import { assertAccountId } from "../runtime/account-id.js";
 import { publicKeyFor } from "../runtime/ids.js";
 import { storageUsage, storageKey, storageKeyBytes } from "../runtime/state.js";
@@ -62,7 +62,6 @@ export interface ContractState {
 const DEFAULT_GAS = 30n * TGAS;
 const DEFAULT_INITIAL_BALANCE = 100n * ONE_NEAR;
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 function idOf(account: Account | string): string {
   const id = typeof account === "string" ? account : account.accountId;
@@ -176,13 +175,7 @@ export class Account {
    */
   async view<T = unknown>(methodName: string, args: unknown = {}): Promise<T> {
     const { value } = this.worker.chain.view(this.accountId, methodName, encodeArgs(args));
-    if (value.length === 0) return undefined as T;
-    const text = dec.decode(value);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      return text as unknown as T;
-    }
+    return decodeValue<T>(value);
   }
 
   /** View call returning raw bytes and logs. */
@@ -235,13 +228,7 @@ export class Account {
       getRaw: (key) => storage.get(keyOf(key))?.slice(),
       get<T>(key: string | Uint8Array): T | undefined {
         const raw = storage.get(keyOf(key));
-        if (!raw) return undefined;
-        const text = dec.decode(raw);
-        try {
-          return JSON.parse(text) as T;
-        } catch {
-          return text as unknown as T;
-        }
+        return raw ? decodeValue<T>(raw) : undefined;
       },
       keys: () => [...storage.keys()].sort(),
       get size() {

@@ -49,3 +49,21 @@ export function parseNEAR(near: string | number): bigint {
   if (!m) throw new TypeError(`Not a NEAR amount: ${JSON.stringify(near)}`);
   return BigInt(m[1]) * 10n ** 24n + BigInt((m[2] ?? "").padEnd(24, "0") || "0");
 }
+
+const dec = new TextDecoder();
+
+/**
+ * Decodes a contract's return value or stored value as near-workspaces does: JSON when it parses, the
+ * UTF-8 text otherwise, undefined for no bytes.
+ *
+ * @example decodeValue(new TextEncoder().encode('{"a":1}')) // { a: 1 }
+ */
+export function decodeValue<T>(bytes: Uint8Array): T {
+  if (bytes.length === 0) return undefined as T;
+  const text = dec.decode(bytes);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as unknown as T;
+  }
+}

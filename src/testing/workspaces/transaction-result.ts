@@ -4,6 +4,7 @@
  */
 import type { ExecutionOutcome, ReceiptFailure } from "../runtime/types.js";
 import type { TransactionOutcomes } from "../runtime/chain.js";
+import { decodeValue } from "./args.js";
 
 const dec = new TextDecoder();
 
@@ -113,14 +114,7 @@ export class TransactionResult {
 
   /** The final return value parsed as JSON (undefined for an empty value); throws when the transaction failed. */
   parseResult<T>(): T {
-    const bytes = this.returnBytes;
-    if (bytes.length === 0) return undefined as T;
-    const text = dec.decode(bytes);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      return text as unknown as T;
-    }
+    return decodeValue<T>(this.returnBytes);
   }
 
   /** One line per outcome: block, executor, method, status. */
