@@ -56,8 +56,22 @@ export { expireOperation, type ExpiryDecision, type ExpireOperationParameters, t
 export { getOperation, listOperations, operationToView, heldAmount, type PendingOperation, type PendingOperationView, type OperationHold } from "./core/operation-ledger";
 export { readPromiseOutcomes, type PromiseOutcome, type PromiseSuccess, type PromiseFailure } from "./core/promise-outcomes";
 export { GuardError, isGuardError, type GuardErrorCode } from "./core/errors";
-export { parseU128, parseAccountId, U128_MAX, type ParseU128Options } from "./core/amounts";
-export { TGAS, REFUND_GAS, DEFAULT_START_GAS_MARGIN, guardedCallGas, functionCallFees, assertGuardedCallGas, type GuardedCallGasParameters, type GuardedCallGasBreakdown } from "./core/gas";
+export { parseU128, assertU128, parseAccountId, U128_MAX, type ParseU128Options } from "./core/amounts";
+export {
+  TGAS,
+  REFUND_GAS,
+  CALLBACK_OVERHEAD_GAS,
+  SETTLE_STORAGE_OP_GAS,
+  DEFAULT_START_GAS_MARGIN,
+  settleGas,
+  refundReserveGas,
+  guardedCallGas,
+  functionCallFees,
+  assertGuardedCallGas,
+  type SettleGasParameters,
+  type GuardedCallGasParameters,
+  type GuardedCallGasBreakdown,
+} from "./core/gas";
 export { EVENT_STANDARD, EVENT_VERSION, emitGuardEvent, type GuardEventName, type GuardEventData } from "./core/events";
 export { lockKeyForAccount, lockKeyForResource, CONTRACT_LOCK_KEY, KEY_PREFIX } from "./core/storage-keys";
 export { markGuardCompatible, type GuardDecorator, type GuardName } from "./core/placement";

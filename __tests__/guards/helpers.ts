@@ -36,7 +36,7 @@ export function rewards(results: TransactionResult[], accountId: string, gasPric
   let total = 0n;
   for (const r of results) {
     for (const o of r.receiptsOutcome) {
-      if (o.executorId === accountId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.gasBurnt * gasPrice - o.tokensBurnt;
+      if (o.executorId === accountId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.receiverReward;
     }
   }
   return total;

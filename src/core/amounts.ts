@@ -59,11 +59,28 @@ export function parseU128(value: unknown, options: ParseU128Options = {}): bigin
       `${field} must be a U128 decimal string like "1000", not a ${typeof value}${typeof value === "number" ? " (JSON numbers lose precision above 2^53)" : ""}.`,
     );
   }
-  if (parsed < 0n) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must not be negative; got ${parsed}.`);
-  if (parsed > U128_MAX) throw new GuardError("ERR_INVALID_AMOUNT", `${field} exceeds 2^128-1; pass at most ${U128_MAX}.`);
+  assertU128(parsed, field);
   if (parsed < min) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be at least ${min}; got ${parsed}.`);
   if (parsed > max) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be at most ${max}; got ${parsed}.`);
   return parsed;
+}
+
+/**
+ * Throws ERR_INVALID_AMOUNT unless `value` is a bigint in [0, 2^128 − 1]; returns it.
+ *
+ * Why: the one range check of amounts, shared by `parseU128` (user input) and `startGuardedCall`
+ * (amounts the contract passes, already bigint). Not covered: strings (use `parseU128`), min and max.
+ *
+ * @example
+ * const refund = assertU128(p.refund ?? near.attachedDeposit(), "refund");
+ */
+export function assertU128(value: unknown, field: string): bigint {
+  if (typeof value !== "bigint") {
+    throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a bigint in [0, 2^128-1], not a ${typeof value}; parse user input with parseU128.`);
+  }
+  if (value < 0n) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must not be negative; got ${value}.`);
+  if (value > U128_MAX) throw new GuardError("ERR_INVALID_AMOUNT", `${field} exceeds 2^128-1; pass at most ${U128_MAX}.`);
+  return value;
 }
 
 /**

@@ -4,10 +4,17 @@
  *
  *   used so far + margin for the rest of M
  *   + for each external call: its static gas + function-call fees (receipt + base + per byte, send + exec)
- *   + the callback's static gas (body + REFUND_GAS) + its function-call fees + one data receipt per awaited call
+ *   + the callback's static gas (body + refund reserve) + its function-call fees + one data receipt per awaited call
  *
  * The callback gets a fixed static gas and weight 0, and the external calls get the unused gas by weight,
  * so whatever the caller attaches and whatever the callee burns, the callback keeps its reserve.
+ *
+ * The refund reserve (`refundReserveGas`, at least REFUND_GAS) pays for everything the callback does
+ * besides its body: the guards' own checks before the body (CALLBACK_OVERHEAD_GAS) and settling the
+ * operation (`settleGas`: the refund Transfer, two events, the ledger's storage operations, near-sdk-js
+ * saving STATE, the JavaScript that does it). `settleOperation` compares the gas left against the same
+ * `settleGas` before it commits to a refund, and defers the refund (`refund_deferred`) when it is short,
+ * so a callback whose body ate into the reserve defers instead of running out of gas half-way.
  */
 import { GuardError } from "./errors";
 
@@ -25,18 +32,122 @@ const FUNCTION_CALL_BASE = 200_000_000_000n + 780_000_000_000n;
 const FUNCTION_CALL_BYTE = 47_683_715n + 2_235_934n; // cross-account send + exec (self-calls are cheaper)
 const DATA_RECEIPT = 2n * 36_486_732_312n;
 
+const TRANSFER = 2n * 115_123_062_500n; // send + exec
+/** The refund's receipt: action receipt creation + one Transfer action, send + exec (446.4 Ggas). */
+const REFUND_TRANSFER_GAS = ACTION_RECEIPT + TRANSFER;
+// One event = near.log of a string: utf8 decoding of the message plus the log fee, base + per byte.
+const EVENT_BASE = 3_111_779_061n + 3_543_313_050n;
+const EVENT_BYTE = 291_580_479n + 13_198_791n;
+/** Bytes of a lock_released / refund_sent event besides the operation id and the account id (JSON, amounts). */
+const EVENT_FIXED_BYTES = 200;
 /**
- * Gas a callback keeps aside to send the refund Transfer: receipt creation + transfer fees (send + exec:
- * 2 × 108.06 + 2 × 115.12 = 446.4 Ggas) plus host calls, rounded up to 0.5 Tgas. `startGuardedCall` adds
- * it on top of the callback gas you ask for.
- *
- * Why: without it a callback whose body used its gas could not refund. Not covered: a body that burns
- * more than its own `callback.gas` (the call then runs out of gas; expiry settles it).
+ * near-sdk-js rewrites the contract's STATE after every call method: one storage_write (64.2 Ggas base)
+ * plus about 63 Mgas per byte written and evicted; 0.2 Tgas covers a STATE of about 2 KB.
+ */
+const STATE_SAVE_GAS = 200_000_000_000n;
+/** The JavaScript of settling (QuickJS running settleOperation, building the events, serialising STATE). */
+const SETTLE_JS_GAS = 500_000_000_000n;
+
+/**
+ * Gas of one storage operation of the ledger while settling (a remove, a read or a write of a record,
+ * pointer, hold total or index: 53-64 Ggas base, trie nodes, key and value bytes), rounded up.
  *
  * @example
- * // static gas of the callback = callback.gas + REFUND_GAS
+ * // an operation with a hold costs 2 × SETTLE_STORAGE_OP_GAS more to settle (read + write of the total)
  */
-export const REFUND_GAS = 500_000_000_000n;
+export const SETTLE_STORAGE_OP_GAS = 150_000_000_000n;
+
+/**
+ * Gas the callback spends outside its body before settling: near-sdk-js reading STATE and the
+ * arguments, the private-callback checks, reading the promise results, claiming the record
+ * (`storage_remove`), the unit's snapshot. Part of the refund reserve, not of `callback.gas`.
+ *
+ * @example
+ * refundReserveGas(shape) >= CALLBACK_OVERHEAD_GAS + settleGas(shape); // always
+ */
+export const CALLBACK_OVERHEAD_GAS = 400_000_000_000n;
+
+/** The shape of an operation, as far as the gas of settling it goes. */
+export interface SettleGasParameters {
+  /** Number of lock keys (each key besides the home one is a pointer to remove). */
+  lockKeys: number;
+  /** The operation holds an amount (the hold total is read and rewritten). */
+  hold: boolean;
+  /** The operation is in the contract-wide index (the index is read and rewritten). */
+  indexed: boolean;
+  /** Length of the operation id plus the account id: both appear in the events. */
+  idBytes: number;
+}
+
+/**
+ * Gas `settleOperation` needs, from its gas check to the end of the call, to settle an operation of this
+ * shape with a refund (the dearest path): the refund Transfer (446.4 Ggas), the `lock_released` and
+ * `refund_sent` events, one SETTLE_STORAGE_OP_GAS per storage operation (the record, each other lock
+ * key, the hold total read + write, the index read + write), near-sdk-js saving STATE, and the JavaScript.
+ *
+ * Why: a refund must only be started when it can finish; with less gas the refund is deferred
+ * (`refund_deferred`) and expiry settles it. Not covered: a STATE much larger than 2 KB, an index of
+ * more than about a hundred operations (both cost more bytes to rewrite), JavaScript the callback body
+ * leaves running after settlement.
+ *
+ * @example
+ * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 1.46 Tgas
+ */
+export function settleGas(p: SettleGasParameters): bigint {
+  const storageOps = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 2 : 0);
+  const event = EVENT_BASE + EVENT_BYTE * BigInt(EVENT_FIXED_BYTES + p.idBytes);
+  return REFUND_TRANSFER_GAS + 2n * event + STATE_SAVE_GAS + SETTLE_STORAGE_OP_GAS * BigInt(storageOps) + SETTLE_JS_GAS;
+}
+
+/** The JavaScript of deferring (restoring the record, building the event, serialising STATE). */
+const DEFER_JS_GAS = 200_000_000_000n;
+/** Bytes of a refund_deferred event besides the ids: JSON, amount and the reason's text. */
+const DEFER_EVENT_FIXED_BYTES = 320;
+
+/**
+ * Gas `settleOperation` needs to defer a refund instead (the dearer of its two ways out when gas is
+ * short): writing the record back, the `refund_deferred` event, near-sdk-js saving STATE, the JavaScript.
+ * With less than this left, deferring would itself run out of gas, so settlement panics at once with
+ * ERR_INSUFFICIENT_GAS (the protocol rolls the call back: the operation stays in flight until expiry).
+ *
+ * @example
+ * deferGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 0.67 Tgas
+ */
+export function deferGas(p: SettleGasParameters): bigint {
+  const event = EVENT_BASE + EVENT_BYTE * BigInt(DEFER_EVENT_FIXED_BYTES + p.idBytes);
+  return SETTLE_STORAGE_OP_GAS + event + STATE_SAVE_GAS + DEFER_JS_GAS;
+}
+
+/**
+ * Smallest refund reserve `startGuardedCall` adds on top of the callback gas you ask for: 2 Tgas. It
+ * covers CALLBACK_OVERHEAD_GAS (0.4 Tgas) + `settleGas` of a one-key operation without hold or index
+ * whose id and account together take up to about 270 bytes (≈ 1.46 Tgas at 40 bytes); bigger operations
+ * reserve more (see `refundReserveGas`).
+ *
+ * Why: without it a callback whose body used its gas could not refund. Not covered: a body that burns
+ * more than its own `callback.gas` (settlement then finds less than `settleGas` left and defers the
+ * refund; if even deferring does not fit, the call runs out of gas and expiry settles it).
+ *
+ * @example
+ * // static gas of the callback = callback.gas + refundReserveGas(shape), = callback.gas + REFUND_GAS for a one-key flow
+ */
+export const REFUND_GAS = 2n * TGAS;
+
+/**
+ * The refund reserve of an operation of this shape: `max(REFUND_GAS, CALLBACK_OVERHEAD_GAS + settleGas(p))`.
+ * `startGuardedCall` gives the callback `callback.gas` plus this, so a callback whose body stayed within
+ * `callback.gas` always has the `settleGas` that `settleOperation` checks for.
+ *
+ * Why: one figure for what is reserved and what is checked, so they cannot drift apart. Not covered:
+ * see `settleGas`.
+ *
+ * @example
+ * refundReserveGas({ lockKeys: 3, hold: true, indexed: true, idBytes: 80 }); // ≈ 2.78 Tgas
+ */
+export function refundReserveGas(p: SettleGasParameters): bigint {
+  const need = CALLBACK_OVERHEAD_GAS + settleGas(p);
+  return need > REFUND_GAS ? need : REFUND_GAS;
+}
 
 /**
  * Default margin for what M still runs after the gas check (ledger writes, events, state save, promise
@@ -65,8 +176,10 @@ export function functionCallFees(bytes: number): bigint {
 export interface GuardedCallGasParameters {
   /** Static gas and method + argument size of each external call. */
   calls: readonly { gas: bigint; bytes: number }[];
-  /** Static gas of the callback's body (REFUND_GAS is added on top). */
+  /** Static gas of the callback's body (the refund reserve is added on top). */
   callbackGas: bigint;
+  /** Refund reserve added to the callback's static gas. Default REFUND_GAS (see `refundReserveGas`). */
+  refundReserve?: bigint;
   /** Size of the callback's method name + arguments. */
   callbackBytes: number;
   /** Margin for the rest of M. Default DEFAULT_START_GAS_MARGIN. */
@@ -77,7 +190,7 @@ export interface GuardedCallGasParameters {
 export interface GuardedCallGasBreakdown {
   /** Sum of the external calls' static gas. */
   external: bigint;
-  /** Static gas of the callback, REFUND_GAS included. */
+  /** Static gas of the callback, refund reserve included. */
   callback: bigint;
   /** Receipt, function-call and data-receipt fees of all the promises. */
   fees: bigint;
@@ -105,7 +218,7 @@ export function guardedCallGas(p: GuardedCallGasParameters): GuardedCallGasBreak
     fees += functionCallFees(c.bytes);
   }
   fees += functionCallFees(p.callbackBytes) + DATA_RECEIPT * BigInt(p.calls.length);
-  const callback = p.callbackGas + REFUND_GAS;
+  const callback = p.callbackGas + (p.refundReserve ?? REFUND_GAS);
   const margin = p.margin ?? DEFAULT_START_GAS_MARGIN;
   return { external, callback, fees, margin, total: external + callback + fees + margin };
 }

@@ -106,7 +106,7 @@ function splitId(id: unknown): { seq: string; home: string } | null {
 }
 
 /** Serialises an operation record (see the file comment for the layout). */
-export function encodeOperation(op: PendingOperation): string {
+function encodeOperation(op: PendingOperation): string {
   const home = operationHome(op.id);
   const seq = op.id.slice(0, op.id.indexOf(":"));
   const defaultHoldKey = lockKeyForAccount(op.account);
@@ -129,7 +129,7 @@ export function encodeOperation(op: PendingOperation): string {
 }
 
 /** Parses a record stored at `home`; null when the value is not a record of this format. */
-export function decodeOperation(home: string, value: string): PendingOperation | null {
+function decodeOperation(home: string, value: string): PendingOperation | null {
   const f = value.split("|");
   if (f[0] !== "1" || f.length < 6) return null;
   const account = f[3] || (home.charAt(0) === "@" ? home.slice(1) : "");
@@ -194,17 +194,24 @@ export function restoreOperation(op: PendingOperation): boolean {
   return writeNew(lockStorageKey(operationHome(op.id)), encodeOperation(op)) === null;
 }
 
+/**
+ * The operation a value stored under lock key `key` stands for: a `^<id>` pointer (the key is a secondary
+ * key of that operation, whose record lives at its home) or the record itself (`key` is its home). Null
+ * when it names nothing in flight or is not a record.
+ */
+function decodeLockValue(key: string, value: string): PendingOperation | null {
+  return value.charAt(0) === "^" ? getOperation(value.slice(1)) : decodeOperation(key, value);
+}
+
 /** Operation holding `lockKey`, following pointers of secondary keys; null when the key is free. */
-export function operationHoldingKey(lockKey: string): PendingOperation | null {
+function operationHoldingKey(lockKey: string): PendingOperation | null {
   const value = near.storageRead(lockStorageKey(lockKey));
-  if (value === null) return null;
-  return value.charAt(0) === "^" ? getOperation(value.slice(1)) : decodeOperation(lockKey, value);
+  return value === null ? null : decodeLockValue(lockKey, value);
 }
 
 /** Builds the ERR_LOCKED error for `key`, from the value found under it. */
 export function lockedError(key: string, found: string | null): GuardError {
-  let holder: PendingOperation | null = null;
-  if (found !== null) holder = found.charAt(0) === "^" ? getOperation(found.slice(1)) : decodeOperation(key, found);
+  const holder = found === null ? null : decodeLockValue(key, found);
   const who = holder
     ? `operation ${holder.id} (${holder.kind} for ${holder.account}, expires at block ${holder.expiresAtBlock})`
     : found !== null && found.charAt(0) === "^"
@@ -246,7 +253,7 @@ function addHeld(holdKey: string, delta: bigint): void {
 }
 
 /** Ids listed in the contract-wide index. */
-export function indexedOperationIds(): string[] {
+function indexedOperationIds(): string[] {
   const v = near.storageRead(INDEX_STORAGE_KEY);
   return v ? v.split(",") : [];
 }

@@ -7,7 +7,7 @@ import { near } from "near-sdk-js";
 import { emitGuardEvent, type GuardEventData } from "./events";
 import { deleteOperation, operationStorageBytes, restoreOperation, operationHome, type PendingOperation } from "./operation-ledger";
 import { GuardError } from "./errors";
-import { REFUND_GAS } from "./gas";
+import { settleGas, deferGas, type SettleGasParameters } from "./gas";
 
 /** How an operation ends. */
 export interface SettleParameters {
@@ -27,22 +27,39 @@ export interface SettleReturnType {
   refunded: boolean;
   /** Why the operation was kept in flight, when `settled` is false. */
   deferredReason?: string;
+  /** What was short, when `settled` is false: `"gas"` (less than `settleGas` left) or `"balance"`. */
+  deferredBecause?: "gas" | "balance";
 }
 
 /**
  * Balance the contract can send without breaking storage staking once the operation's records are gone:
- * `balance + locked - (storage_usage - freed) × byte cost`. Conservative: ignores the zero-balance
- * allowance of small accounts and assumes the contract's `STATE` keeps its size.
+ * `min(balance, balance + locked - (storage_usage - freed) × byte cost)`, never below 0. A Transfer can
+ * only spend the liquid `balance` (more aborts the call with BalanceExceeded), and what stays must cover
+ * storage together with the locked (staked) balance. Conservative: ignores the zero-balance allowance
+ * of small accounts and assumes the contract's `STATE` keeps its size.
  */
-export function spendableAfterSettlement(op: PendingOperation, taken = false): bigint {
+function spendableAfterSettlement(op: PendingOperation, taken = false): bigint {
+  const balance = near.accountBalance();
   const usage = near.storageUsage() - (taken ? 0n : operationStorageBytes(op));
-  return near.accountBalance() + near.accountLockedBalance() - usage * near.storageByteCost();
+  // Locked balance counts towards storage staking, never towards what can be sent: with locked above
+  // the storage cost, `balance + locked - cost` exceeds `balance`, and a refund sized by it would abort.
+  const afterStorage = balance + near.accountLockedBalance() - usage * near.storageByteCost();
+  const spendable = afterStorage < balance ? afterStorage : balance;
+  return spendable > 0n ? spendable : 0n;
+}
+
+/** The shape of `op` for the gas estimates (see `settleGas`). */
+function gasShape(op: PendingOperation): SettleGasParameters {
+  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length };
 }
 
 /**
  * Settles `op`. When a refund is due but cannot be paid now (the contract's free balance is below the
- * refund, or the call's remaining gas is below REFUND_GAS), the operation is kept in flight with its
- * locks, a `refund_deferred` event is logged, and expiry decides later; nothing panics.
+ * refund, or the call's remaining gas is below `settleGas` for this operation: the Transfer, the events,
+ * the ledger's storage operations, near-sdk-js saving STATE and the JavaScript), the operation is kept in
+ * flight with its locks, a `refund_deferred` event is logged, and expiry decides later; nothing panics.
+ * With less gas left than even deferring needs (`deferGas`), it throws ERR_INSUFFICIENT_GAS instead: the
+ * call panics and is rolled back, so the operation stays in flight until expiry all the same.
  *
  * Why: one place where locks are released and money leaves, so every path does it the same way once.
  * Not covered: applying the credit (deferCredit does it before settlement, inside the unit).
@@ -54,8 +71,25 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
   const refund = p.refund && op.refund > 0n;
   if (refund) {
     let reason: string | undefined;
-    if (near.prepaidGas() - near.usedGas() < REFUND_GAS) reason = "gas: less than REFUND_GAS left in this call";
-    else if (spendableAfterSettlement(op, p.taken) < op.refund) reason = "balance: paying now would leave the contract below its storage staking";
+    let because: "gas" | "balance" | undefined;
+    // Everything after this check must fit in the gas left: compare against the whole settlement, not
+    // only the Transfer's fees, or a callback left with a little more than the fees runs out of gas
+    // half-way (the lock then stays until expiry and nobody is told why).
+    const left = near.prepaidGas() - near.usedGas();
+    const need = settleGas(gasShape(op));
+    if (left < need) {
+      // Not even enough to defer: say so instead of running out of gas after a misleading
+      // refund_deferred event. The panic rolls the call back; the operation stays for expiry.
+      const toDefer = deferGas(gasShape(op));
+      if (left < toDefer) {
+        throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot settle ${op.id}: ${left} gas left, refunding needs ${need} and deferring ${toDefer}; the call is rolled back and the operation stays in flight: retry with more gas, or expire it later.`);
+      }
+      because = "gas";
+      reason = `gas: ${left} left in this call, settling with a refund needs ${need}`;
+    } else if (spendableAfterSettlement(op, p.taken) < op.refund) {
+      because = "balance";
+      reason = "balance: paying now would leave the contract below its storage staking or exceed its liquid balance";
+    }
     if (reason) {
       if (p.taken && !restoreOperation(op)) {
         // Only if the callback body started another operation on the same home key: keep everything
@@ -63,7 +97,7 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
         throw new GuardError("ERR_LOCKED", `cannot keep ${op.id} in flight for its deferred refund: its callback started another operation on "${operationHome(op.id)}"; the callback is rolled back, expire it later.`);
       }
       emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: op.refund.toString(), reason });
-      return { settled: false, refunded: false, deferredReason: reason };
+      return { settled: false, refunded: false, deferredReason: reason, deferredBecause: because };
     }
   }
   deleteOperation(op, p.taken);

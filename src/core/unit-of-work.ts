@@ -15,8 +15,20 @@
  *   `promisesCreated: true` and the caller must let the call panic, which drops those promises with
  *   everything else (the operation then stays in flight until expiry).
  *
- * Not covered: logs (they cannot be unwritten), host errors and gas exhaustion (they abort the whole call
- * before any JavaScript `catch` runs), objects reachable from the contract object but shared elsewhere.
+ * Not covered:
+ * - logs (they cannot be unwritten);
+ * - host errors and gas exhaustion (they abort the whole call before any JavaScript `catch` runs);
+ * - objects reachable from the contract object but shared elsewhere (module-level variables, closures);
+ * - fields the snapshot cannot see: only the contract object's own enumerable string-keyed fields are
+ *   copied and put back, so `#private` fields, symbol-keyed fields and non-enumerable fields (e.g. set
+ *   with `Object.defineProperty`) keep whatever the body wrote to them. near-sdk-js only saves own
+ *   enumerable fields to STATE, so such fields are not persisted either, but the rest of the callback
+ *   (the credit hook, your body's return value) would see the body's changes to them.
+ *
+ * Cost: the snapshot deep-copies every own field of the contract object before the body, on every
+ * callback, so its gas grows with the size of the contract object (large arrays or maps kept in STATE
+ * are copied each time; near-sdk-js collections such as LookupMap only hold their prefix and are cheap).
+ * Keep big data in collections, not in plain fields, or budget `callback.gas` for the copy.
  */
 import { str } from "near-sdk-js";
 import { hostEnv, SCRATCH_REGISTER, type HostEnv } from "./env";
@@ -56,14 +68,14 @@ function clone(value: unknown, seen: Map<object, unknown>): unknown {
   return out;
 }
 
-/** A deep copy of the object's own enumerable fields, for `restoreFields`. */
-export function snapshotFields(target: object): [string, unknown][] {
+/** A deep copy of the object's own enumerable string-keyed fields, for `restoreFields`. */
+function snapshotFields(target: object): [string, unknown][] {
   const seen = new Map<object, unknown>();
   return Object.keys(target).map((k) => [k, clone((target as Record<string, unknown>)[k], seen)] as [string, unknown]);
 }
 
 /** Puts the object's own fields back as they were when `snapshot` was taken (deleting fields added since). */
-export function restoreFields(target: object, snapshot: [string, unknown][]): void {
+function restoreFields(target: object, snapshot: [string, unknown][]): void {
   const t = target as Record<string, unknown>;
   const keep: Record<string, true> = Object.create(null);
   for (const [k] of snapshot) keep[k] = true;
@@ -78,7 +90,9 @@ const PROMISE_CREATORS = ["promise_create", "promise_then", "promise_batch_creat
  * the error instead of rethrowing it.
  *
  * Why: a callback that panics after partial writes loses its refund and keeps its locks; one that
- * catches without undoing keeps half-applied state. Not covered: see the file comment.
+ * catches without undoing keeps half-applied state. Not covered (see the file comment): logs, host
+ * errors and gas exhaustion, `#private` / symbol-keyed / non-enumerable fields of `contract`, objects
+ * shared outside it. Costs a deep copy of `contract`'s fields, i.e. gas proportional to its size.
  *
  * @example
  * const unit = runAsUnit(this, () => this.applyReward(args));

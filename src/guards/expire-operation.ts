@@ -43,9 +43,10 @@ export interface ExpireOperationReturnType {
  * Expires an operation whose time-to-live has passed, as the contract's hook decides. Throws
  * ERR_UNKNOWN_OPERATION (nothing in flight with this id: already settled or expired),
  * ERR_NOT_EXPIRED (before `op.expiresAtBlock`; the message gives the height to wait for),
- * ERR_INVALID_ARGUMENT (the hook returned something else), or ERR_INSUFFICIENT_BALANCE (a `"refund"`
- * the contract cannot pay yet; nothing changes, retry later). Logs `lock_expired`, then the settlement's
- * events.
+ * ERR_INVALID_ARGUMENT (the hook returned something else), ERR_INSUFFICIENT_BALANCE (a `"refund"`
+ * the contract cannot pay yet; nothing changes, retry later) or ERR_INSUFFICIENT_GAS (a `"refund"` this
+ * call has too little gas left to settle, see `settleGas`; nothing changes, retry with more gas). Logs
+ * `lock_expired`, then the settlement's events.
  *
  * Why: a callback that runs out of gas or panics cannot release anything, and a lock held forever is a
  * frozen account. Not covered: who may expire (guard the calling method as you see fit: anyone, the
@@ -79,6 +80,11 @@ export function expireOperation(p: ExpireOperationParameters): ExpireOperationRe
   if (decision === "keep") return { op, decision, settled: false };
   const result = settleOperation(op, { refund: decision === "refund", outcome: "expired" });
   if (!result.settled) {
+    // Name what was short: a call without enough gas left to settle is retried with more gas, a contract
+    // without the liquid balance once it has it.
+    if (result.deferredBecause === "gas") {
+      throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot refund ${op.refund} for ${op.id} in this call (${result.deferredReason}); nothing changed, retry with more gas attached.`);
+    }
     throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot refund ${op.refund} for ${op.id} now (${result.deferredReason}); nothing changed, retry when the contract can pay it.`);
   }
   return { op, decision, settled: true };

@@ -5,7 +5,7 @@
 import { near } from "near-sdk-js";
 import { GuardError } from "../core/errors";
 import { readPromiseOutcomes, type PromiseOutcome } from "../core/promise-outcomes";
-import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
+import { installGuard, guardsInside, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 
 /** Options of `privateCallback` (and of the private check `withRefundOnFailure` does when used alone). */
 export interface PrivateCallbackParameters {
@@ -18,7 +18,9 @@ export interface PrivateCallbackParameters {
   requireCallback?: boolean;
   /**
    * Number of awaited promises: `1` for `a.then(cb)`, `n` for `a.and(b)...then(cb)`, or `"any"`.
-   * Default `1`. Another count throws ERR_UNEXPECTED_RESULT_COUNT.
+   * Default `1`, except above `@withRefundOnFailure()` (and for `withRefundOnFailure` alone), where it is
+   * `"any"`: the flow's own promise decides the count there. Another count throws
+   * ERR_UNEXPECTED_RESULT_COUNT.
    */
   results?: number | "any";
   /** Largest result, in bytes, whose bytes are read (larger ones are reported as `oversized`). Default 4096. */
@@ -122,10 +124,17 @@ export function privateCallback(parameters: PrivateCallbackParameters = {}): Gua
       "privateCallback",
       key,
       descriptor,
-      (inner, name) =>
-        function (this: unknown, args: unknown) {
-          return inner.call(this, args, assertPrivateCallback(name, parameters));
-        },
+      (inner, name) => {
+        // Above @withRefundOnFailure(), an omitted `results` means "any", as for withRefundOnFailure alone:
+        // only the contract's own startGuardedCall promise reaches the method (checked here), and it carries
+        // one result per joined call. Defaulting to 1 would panic an and-join's callback before it can
+        // settle, stranding the refund and the locks until expiry. An explicit `results` is kept as given.
+        const settles = (guardsInside(inner) ?? []).indexOf("withRefundOnFailure") >= 0;
+        const checks: PrivateCallbackParameters = settles && parameters.results === undefined ? { ...parameters, results: "any" } : parameters;
+        return function (this: unknown, args: unknown) {
+          return inner.call(this, args, assertPrivateCallback(name, checks));
+        };
+      },
       (inside) =>
         inside.indexOf("pendingLock") >= 0
           ? PENDING_LOCK_ON_CALLBACK

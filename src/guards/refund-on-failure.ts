@@ -53,8 +53,10 @@ export function isGuardedCallbackContext(value: unknown): value is GuardedCallba
  * 3. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
  *    to the contract object are undone, `callback_failed` is logged, and the flow is settled as failed;
  * 4. settles: on success (and a body that returned) releases the locks and hold; otherwise also sends
- *    `op.refund` back to `op.account` with a Transfer created here, paid from the REFUND_GAS reserve that
- *    `startGuardedCall` added to this callback's static gas.
+ *    `op.refund` back to `op.account` with a Transfer created here, paid from the refund reserve that
+ *    `startGuardedCall` added to this callback's static gas (`refundReserveGas`, at least REFUND_GAS).
+ *    If the body ate into the reserve so that less than `settleGas` is left, the refund is deferred
+ *    (`refund_deferred`) instead of running out of gas half-way.
  * It returns the body's return value, or `undefined` when the body threw or the callback was stale.
  *
  * Place it below `@call({...})` and below `@privateCallback(...)` if you use both; `@deferCredit(...)`
@@ -75,6 +77,12 @@ export function isGuardedCallbackContext(value: unknown): value is GuardedCallba
  * - when the body throws after the external call SUCCEEDED the user is still refunded (from the
  *   contract's balance), since the credit was not applied; what the external call produced stays with
  *   the contract and `callback_failed` has `external: "success"` for reconciliation.
+ * - a callee that receives a deposit, keeps it, succeeds, and returns (`promise_return`) another call
+ *   that fails: the callback only sees the returned promise's outcome, Failed, so it refunds the user
+ *   from the contract's own balance while the callee kept the deposit (the contract pays twice). No
+ *   callback can tell this from a real failure; the callee that receives a deposit must be trusted not
+ *   to forward a failing promise. Call only contracts you control or have audited, and never an
+ *   account id from user arguments without your own allowlist (see `ExternalCall.contractId`).
  *
  * @example
  * @call({})

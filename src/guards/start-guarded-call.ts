@@ -7,7 +7,8 @@ import { near, NearPromise, validateAccountId } from "near-sdk-js";
 import { GuardError } from "../core/errors";
 import { emitGuardEvent, type GuardEventData } from "../core/events";
 import { createOperation, type PendingOperation } from "../core/operation-ledger";
-import { guardedCallGas, assertGuardedCallGas, REFUND_GAS } from "../core/gas";
+import { guardedCallGas, assertGuardedCallGas, refundReserveGas } from "../core/gas";
+import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
 
 /**
@@ -22,7 +23,13 @@ export const DEFAULT_TTL_BLOCKS = 300n;
 
 /** One external call of a guarded flow. */
 export interface ExternalCall {
-  /** Account of the contract to call. */
+  /**
+   * Account of the contract to call. It must be a contract you trust, and never an account id taken
+   * from user arguments without checking it against your own list of allowed callees: the callback
+   * judges the call by its promise result, and a callee that keeps the `deposit` and returns (with
+   * `promise_return`) a call that fails makes the callback see a failure and refund the user from this
+   * contract's balance, although the callee kept the money. The guards cannot tell the two apart.
+   */
   contractId: string;
   /** Method to call on it. */
   method: string;
@@ -40,7 +47,7 @@ export interface ExternalCall {
 export interface GuardedCallbackTarget {
   /** Method name on the current contract. */
   method: string;
-  /** Static gas for the callback body. REFUND_GAS is added on top for the refund transfer. */
+  /** Static gas for the callback body. The refund reserve (`refundReserveGas`, at least REFUND_GAS) is added on top for settling and the refund. */
   gas: bigint;
   /** Extra arguments; `op` (the operation id) is added and is reserved. */
   args?: Record<string, unknown>;
@@ -52,7 +59,7 @@ export interface HoldParameters {
   amount: bigint;
   /** Hold key. Default `lockKeyForAccount(account)`. */
   key?: string;
-  /** If set, the hold is refused (ERR_INSUFFICIENT_AVAILABLE) unless `available - alreadyHeld >= amount`. */
+  /** If set (a bigint in [0, 2^128-1]), the hold is refused (ERR_INSUFFICIENT_AVAILABLE) unless `available - alreadyHeld >= amount`. */
   available?: bigint;
 }
 
@@ -70,13 +77,13 @@ export interface StartGuardedCallParameters {
   refund?: bigint;
   /** Staged credit, applied by `deferCredit` in the callback after success only. Default 0. */
   credit?: bigint;
-  /** Lock keys taken for the flow's duration. Default `[lockKeyForAccount(account)]`; `[]` for none. */
+  /** Lock keys taken for the flow's duration, an array. Default `[lockKeyForAccount(account)]`; `[]` for none. */
   lockKeys?: readonly string[];
   /** Amount held for the flow's duration. Default none. */
   hold?: HoldParameters;
-  /** Blocks after which `expireOperation` may settle the flow if its callback never did. Default DEFAULT_TTL_BLOCKS. */
+  /** Blocks after which `expireOperation` may settle the flow if its callback never did: at least 1 (a finite number is rounded down). Default DEFAULT_TTL_BLOCKS. */
   ttlBlocks?: bigint | number;
-  /** Gas kept for what M still runs after the check. Default DEFAULT_START_GAS_MARGIN (5 Tgas). */
+  /** Gas kept for what M still runs after the check, a non-negative bigint. Default DEFAULT_START_GAS_MARGIN (5 Tgas). */
   gasMargin?: bigint;
   /** List the operation in the contract-wide index (`listOperations()` without keys). Costs one shared record and two storage operations per flow. Default false. */
   index?: boolean;
@@ -90,13 +97,6 @@ const KIND = /^[A-Za-z0-9_.-]{1,32}$/;
 /** Throws ERR_INVALID_ARGUMENT with `message` unless `ok`. */
 function check(ok: unknown, message: string): void {
   if (!ok) throw new GuardError("ERR_INVALID_ARGUMENT", message);
-}
-
-function amount(value: unknown, field: string): bigint {
-  if (typeof value !== "bigint" || value < 0n || value >= 1n << 128n) {
-    throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a bigint in [0, 2^128-1]; parse user input with parseU128.`);
-  }
-  return value;
 }
 
 function gasValue(value: unknown, field: string): bigint {
@@ -128,16 +128,18 @@ export function lastStartedOperation(): PendingOperation | null {
 /**
  * Starts a guarded cross-contract flow from the public method M and returns `external.then(callback)`.
  *
- * In order: validates the parameters; checks that M's remaining gas covers the external call(s), the
- * callback (with REFUND_GAS reserved on top) and all the fees, throwing ERR_INSUFFICIENT_GAS before any
- * state change otherwise; records the operation (taking the lock keys: ERR_LOCKED if one is held; taking
+ * In order: validates the parameters (ERR_INVALID_ARGUMENT / ERR_INVALID_AMOUNT); checks that M's
+ * remaining gas covers the external call(s), the callback (with `refundReserveGas` reserved on top, at
+ * least REFUND_GAS) and all the fees, throwing ERR_INSUFFICIENT_GAS before any state change otherwise; records the operation (taking the lock keys: ERR_LOCKED if one is held; taking
  * the hold; staging the credit); logs `lock_acquired`; builds the promises. The callback receives
  * `{ ...callback.args, op: "<operation id>" }` and must be decorated with `withRefundOnFailure`.
  *
  * Why: the gas reservation, the lock and the staged credit must exist before the external call leaves,
  * or the callback cannot refund, a concurrent method can double-spend, and the credit is spendable too
  * early. Not covered: deposits the contract cannot afford (the host aborts M), what the external
- * contract does, flows whose callback is not guarded (nothing would settle them but expiry).
+ * contract does (a callee that keeps a deposit and returns a failing promise gets the user refunded
+ * from this contract's balance: see `ExternalCall.contractId`), flows whose callback is not guarded
+ * (nothing would settle them but expiry).
  *
  * @example
  * @call({ payableFunction: true })
@@ -164,7 +166,7 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     const weight = c.gasWeight ?? 1n;
     check(typeof weight === "bigint" && weight >= 0n, `${at}.gasWeight must be a non-negative bigint.`);
     const args = c.args === undefined ? "{}" : typeof c.args === "string" ? c.args : json(c.args);
-    return { c, args, deposit: amount(c.deposit ?? 0n, `${at}.deposit`), gas: gasValue(c.gas, `${at}.gas`), weight };
+    return { c, args, deposit: assertU128(c.deposit ?? 0n, `${at}.deposit`), gas: gasValue(c.gas, `${at}.gas`), weight };
   });
   const cb = p.callback;
   check(cb && typeof cb.method === "string" && cb.method.length > 0, "callback.method must name this contract's withRefundOnFailure callback.");
@@ -172,26 +174,43 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   check(!cb.args || !("op" in cb.args), 'callback.args must not contain "op" (reserved for the operation id).');
   const account = p.account ?? near.predecessorAccountId();
   check(validateAccountId(account), "account must be a valid account id.");
-  const refund = amount(p.refund ?? near.attachedDeposit(), "refund");
-  const credit = amount(p.credit ?? 0n, "credit");
+  const refund = assertU128(p.refund ?? near.attachedDeposit(), "refund");
+  const credit = assertU128(p.credit ?? 0n, "credit");
+  // Every parameter is checked here, before the gas check and before anything is written: a string
+  // would be iterated per character, NaN would throw a RangeError from BigInt, a negative margin would
+  // shrink the gas need below what the refund requires, a non-bigint `available` a TypeError later.
+  check(p.lockKeys === undefined || Array.isArray(p.lockKeys), "lockKeys must be an array of lock keys, e.g. [lockKeyForAccount(user)] (or [] for none).");
   const lockKeys: string[] = [];
   for (const k of p.lockKeys ?? [lockKeyForAccount(account)]) if (lockKeys.indexOf(validateLockKey(k)) < 0) lockKeys.push(k);
+  check(
+    p.ttlBlocks === undefined || (typeof p.ttlBlocks === "number" && Number.isFinite(p.ttlBlocks)) || typeof p.ttlBlocks === "bigint",
+    "ttlBlocks must be a finite number or a bigint of blocks, at least 1.",
+  );
   const ttl = typeof p.ttlBlocks === "number" ? BigInt(Math.floor(p.ttlBlocks)) : (p.ttlBlocks ?? DEFAULT_TTL_BLOCKS);
-  check(typeof ttl === "bigint" && ttl >= 1n, "ttlBlocks must be at least 1.");
+  check(ttl >= 1n, "ttlBlocks must be at least 1.");
+  check(p.gasMargin === undefined || (typeof p.gasMargin === "bigint" && p.gasMargin >= 0n), "gasMargin must be a non-negative bigint of gas, e.g. DEFAULT_START_GAS_MARGIN + 10n * TGAS.");
   let hold = null;
-  if (p.hold) {
-    const holdAmount = amount(p.hold.amount, "hold.amount");
+  let holdAvailable: bigint | undefined;
+  if (p.hold !== undefined && p.hold !== null) {
+    check(typeof p.hold === "object", "hold must be { amount, key?, available? }.");
+    const holdAmount = assertU128(p.hold.amount, "hold.amount");
     if (holdAmount === 0n) throw new GuardError("ERR_INVALID_AMOUNT", "hold.amount must be positive; omit hold for none.");
+    if (p.hold.available !== undefined) holdAvailable = assertU128(p.hold.available, "hold.available");
     hold = { key: validateLockKey(p.hold.key ?? lockKeyForAccount(account), "hold key"), amount: holdAmount };
   }
 
-  // Gas first: nothing has been written yet. The operation id's length is bounded by 14 + home length.
+  // Gas first: nothing has been written yet. The operation id's length is bounded by 14 + home length
+  // (a keyless home is "#" + seq, up to 14 more).
   const home = lockKeys.length > 0 ? lockKeys[0] : "#";
   const callbackArgsSize = json(cb.args ?? {}).length + 24 + home.length;
+  // The callback's reserve is what its settlement will check for (settleGas) plus the guards' overhead,
+  // computed from this operation's shape, so what is reserved and what is checked cannot drift apart.
+  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length });
   const need = guardedCallGas({
     calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length })),
     callbackGas,
     callbackBytes: cb.method.length + callbackArgsSize,
+    refundReserve,
     margin: p.gasMargin,
   });
   assertGuardedCallGas(need, near.prepaidGas(), near.usedGas());
@@ -203,7 +222,7 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     credit,
     lockKeys,
     hold,
-    holdAvailable: p.hold?.available,
+    holdAvailable,
     ttlBlocks: ttl,
     index: p.index === true,
   });
@@ -218,6 +237,6 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     external = external ? external.and(promise) : promise;
   }
   const callbackArgs = json(Object.assign({}, cb.args ?? {}, { op: op.id }));
-  const callback = NearPromise.new(near.currentAccountId()).functionCall(cb.method, callbackArgs, 0n, callbackGas + REFUND_GAS);
+  const callback = NearPromise.new(near.currentAccountId()).functionCall(cb.method, callbackArgs, 0n, callbackGas + refundReserve);
   return (external as NearPromise).then(callback);
 }

@@ -1,0 +1,209 @@
+/**
+ * Settlement at its limits, and the parameters of startGuardedCall: the gas a callback has left for its
+ * refund, locked balance, expiry without gas, an and-join under `@privateCallback()`, malformed
+ * parameters, and the limit the guards cannot close (a callee that keeps the deposit and forwards a
+ * failing promise).
+ */
+import path from "node:path";
+import { Worker, TransactionResult, parseNEAR, TGAS, type Account, type Receipt } from "../../src/testing/index.js";
+import { REFUND_GAS } from "../../src/core/gas.js";
+import { stakingSetup, events, guardKeys, gasPaid, panicOf, EXAMPLES, FIXTURES } from "./helpers.js";
+
+const FIVE = parseNEAR("5");
+const TEN = parseNEAR("10");
+/** Static gas of on_staked in examples/staking/guarded.ts (the refund reserve comes on top). */
+const STAKING_CALLBACK_GAS = 20n * TGAS;
+
+interface Lab {
+  worker: Worker;
+  lab: Account;
+  ok: Account;
+  bad: Account;
+  alice: Account;
+  root: Account;
+}
+
+async function labSetup(labBalance = parseNEAR("50")): Promise<Lab> {
+  const worker = await Worker.init();
+  const root = worker.rootAccount;
+  const ok = await root.createSubAccount("ok", { initialBalance: parseNEAR("10") });
+  await ok.deploy(path.join(EXAMPLES, "validator.ts"));
+  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
+  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
+  await bad.call(bad, "set_mode", { mode: "fail" });
+  const lab = await root.createSubAccount("lab", { initialBalance: labBalance });
+  await lab.deploy(path.join(FIXTURES, "lab.ts"));
+  await lab.call(lab, "setup", {});
+  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
+  return { worker, lab, ok, bad, alice, root };
+}
+
+const outcomeOf = (r: { receiptsOutcome: { methodName?: string; status: { type: string } }[] }, method: string) => r.receiptsOutcome.find((o) => o.methodName === method)!;
+
+describe("the refund reserve covers the whole settlement", () => {
+  test("a callback left with only its reserve (its JavaScript burnt all of callback.gas) still sends the refund", async () => {
+    const { worker, validator, contract, alice, gasPrice } = await stakingSetup();
+    await validator.call(validator, "set_mode", { mode: "fail" });
+    worker.setExecutionGas(contract, "on_staked", STAKING_CALLBACK_GAS);
+    const aliceBefore = (await alice.balance()).total;
+    const r = await alice.callRaw(contract, "deposit_and_stake", {}, { attachedDeposit: TEN, gas: 200n * TGAS });
+    expect(outcomeOf(r, "on_staked").status.type).toBe("SuccessValue");
+    expect(events(r, "refund_deferred")).toHaveLength(0);
+    expect(events(r, "refund_sent")[0].data).toMatchObject({ account: alice.accountId, amount: TEN.toString() });
+    expect(await guardKeys(contract)).toEqual([]);
+    expect((await alice.balance()).total).toBe(aliceBefore - gasPaid([r], gasPrice));
+  });
+
+  test("whatever the callback's own cost, it refunds, defers (refund_deferred) or, short of even that, panics with ERR_INSUFFICIENT_GAS: never out of gas half-way through a refund", async () => {
+    // From 1 Tgas below callback.gas to the whole static gas, in 0.1 Tgas steps. Past the point where
+    // not even deferring fits, settlement panics with ERR_INSUFFICIENT_GAS (or the call runs out of gas
+    // before settling): no event, the protocol rolls the call back and the lock waits for expiry.
+    const seen: string[] = [];
+    for (let x = STAKING_CALLBACK_GAS - TGAS; x <= STAKING_CALLBACK_GAS + REFUND_GAS; x += TGAS / 10n) {
+      const { worker, validator, contract, alice } = await stakingSetup();
+      await validator.call(validator, "set_mode", { mode: "fail" });
+      worker.setExecutionGas(contract, "on_staked", x);
+      const r = await alice.callRaw(contract, "deposit_and_stake", {}, { attachedDeposit: TEN, gas: 200n * TGAS });
+      const cb = r.receiptsOutcome.find((o) => o.methodName === "on_staked")!;
+      const names = events(cb.logs).map((e) => e.event);
+      const outcome = `${cb.status.type}:${names.join(",")}`;
+      seen.push(outcome);
+      expect({ x, outcome }).toEqual({
+        x,
+        outcome: expect.stringMatching(/^(SuccessValue:lock_released,refund_sent|SuccessValue:refund_deferred|Failure:)$/),
+      });
+      if (names.includes("refund_deferred")) expect(events(cb.logs, "refund_deferred")[0].data.reason).toMatch(/^gas: \d+ left in this call, settling with a refund needs \d+$/);
+      if (cb.status.type === "Failure") {
+        seen[seen.length - 1] += JSON.stringify(cb.status).includes("ERR_INSUFFICIENT_GAS: cannot settle") ? "named" : "exhausted";
+      }
+    }
+    // The sweep crosses every regime, in order: refund, deferral, named panic (then plain exhaustion).
+    expect(seen[0]).toBe("SuccessValue:lock_released,refund_sent");
+    expect(seen).toContain("SuccessValue:refund_deferred");
+    expect(seen).toContain("Failure:named");
+    const regime = (o: string) => ["SuccessValue:lock_released,refund_sent", "SuccessValue:refund_deferred", "Failure:named", "Failure:exhausted"].indexOf(o);
+    expect(seen.map(regime)).toEqual(seen.map(regime).slice().sort((a, b) => a - b));
+  });
+});
+
+describe("locked balance is not spendable", () => {
+  test("with locked (staked) balance above the storage cost, a refund above the liquid balance is deferred, not aborted with BalanceExceeded", async () => {
+    const t = await labSetup(parseNEAR("10"));
+    // Lock 9 of the lab's 10 NEAR: storage is covered by the locked balance, about 1 NEAR stays liquid.
+    await t.lab.call(t.lab, "lock_stake", { amount: parseNEAR("9").toString() });
+    expect((await t.lab.balance()).staked).toBe(parseNEAR("9"));
+    // Hold back the failed call's deposit refund, so the liquid balance is below the 5 NEAR refund
+    // when the callback runs (a network can delay receipts, never reorder causes).
+    let holdRefunds = true;
+    t.worker.chain.setScheduler((ready: readonly Receipt[]) =>
+      ready.flatMap((r, i) => (holdRefunds && r.kind === "action" && r.origin === "deposit-refund" && r.receiverId === t.lab.accountId ? [] : [i])),
+    );
+    const aliceBefore = (await t.alice.balance()).total;
+    const handle = t.alice.submitCall(t.lab, "start", { targets: [t.bad.accountId], ttl: 5 }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    for (let i = 0; i < 8; i++) t.worker.step();
+    holdRefunds = false;
+    const r = new TransactionResult(await handle.wait());
+    // Before the fix the refund was sized by balance + locked - storage (≈ 8 NEAR here) and the Transfer
+    // of 5 NEAR aborted the callback with BalanceExceeded, leaving the lock until expiry.
+    expect(outcomeOf(r, "on_done").status.type).toBe("SuccessValue");
+    const deferred = events(r, "refund_deferred");
+    expect(deferred).toHaveLength(1);
+    expect(deferred[0].data.reason).toMatch(/^balance/);
+    expect(events(r, "refund_sent")).toHaveLength(0);
+    const [op] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    const expired = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" });
+    expect(events(expired, "refund_sent")).toHaveLength(1);
+    expect(await guardKeys(t.lab)).toEqual([]);
+    expect((await t.alice.balance()).total).toBeGreaterThan(aliceBefore - parseNEAR("0.1"));
+  });
+});
+
+describe("expiry without the gas to settle", () => {
+  test("expireOperation says ERR_INSUFFICIENT_GAS (not ERR_INSUFFICIENT_BALANCE) when the call has too little gas left to refund, and changes nothing", async () => {
+    const t = await labSetup();
+    // The callback panics after creating a promise: the operation stays in flight until its TTL.
+    const r = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId], behavior: "promise_throw", ttl: 3 }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    expect(outcomeOf(r, "on_done").status.type).toBe("Failure");
+    const [op] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    t.worker.step();
+    t.worker.step();
+    // expire's own JavaScript burns 5 Tgas of what is attached, so little is left at settlement's check:
+    // 5.5 Tgas leaves less than the old 0.5 Tgas REFUND_GAS (reported as ERR_INSUFFICIENT_BALANCE before
+    // the fix), 6.3 Tgas about 1 Tgas, less than settleGas (the refund, its events, STATE, JavaScript).
+    t.worker.setExecutionGas(t.lab, "expire", 5n * TGAS);
+    for (const gas of [5_500_000_000_000n, 6_300_000_000_000n]) {
+      const short = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas });
+      expect(panicOf(short)).toMatch(/^Smart contract panicked: ERR_INSUFFICIENT_GAS: cannot (refund 5000000000000000000000000 for \S+ in this call \(gas: \d+ left|settle \S+: \d+ gas left).*retry with more gas/);
+      expect(await t.lab.view<unknown[]>("pending", { keys: [`@${t.alice.accountId}`] })).toHaveLength(1);
+    }
+    const retried = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas: 30n * TGAS });
+    expect(retried.parseResult()).toEqual({ decision: "refund", settled: true });
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+});
+
+describe("@privateCallback() above @withRefundOnFailure()", () => {
+  test("without a result count it accepts an and-join's two results: one call fails → full refund, no lock left", async () => {
+    const t = await labSetup();
+    const aliceBefore = (await t.alice.balance()).total;
+    const r = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId, t.ok.accountId], callback: "on_joined" }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    expect(outcomeOf(r, "on_joined").status.type).toBe("SuccessValue");
+    expect(r.parseResult()).toEqual({ succeeded: false, results: 2 });
+    expect(events(r, "refund_sent")[0].data.amount).toBe(FIVE.toString());
+    expect(events(r, "credit_applied")).toHaveLength(0);
+    expect(await t.lab.view("pending", { keys: [`@${t.alice.accountId}`] })).toEqual([]);
+    expect(await guardKeys(t.lab)).toEqual([]);
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.worker.chain.config.gasPrice));
+  });
+
+  test("an explicit results count is kept: privateCallback alone still refuses two results with results defaulting to 1", async () => {
+    const t = await labSetup();
+    const r = await t.alice.callRaw(t.lab, "plain", { targets: [t.ok.accountId, t.ok.accountId], method: "get_mode" }, { gas: 100n * TGAS });
+    expect(panicOf(r)).toMatch(/ERR_UNEXPECTED_RESULT_COUNT: on_plain expects 1 promise result\(s\), got 2/);
+  });
+});
+
+describe("startGuardedCall refuses malformed parameters before any state change", () => {
+  test.each([
+    ["negative_margin", /ERR_INVALID_ARGUMENT: gasMargin must be a non-negative bigint/],
+    ["number_margin", /ERR_INVALID_ARGUMENT: gasMargin must be a non-negative bigint/],
+    ["hold_available_number", /ERR_INVALID_AMOUNT: hold\.available must be a bigint in \[0, 2\^128-1\], not a number/],
+    ["hold_available_negative", /ERR_INVALID_AMOUNT: hold\.available must not be negative/],
+    ["ttl_nan", /ERR_INVALID_ARGUMENT: ttlBlocks must be a finite number or a bigint/],
+    ["ttl_infinity", /ERR_INVALID_ARGUMENT: ttlBlocks must be a finite number or a bigint/],
+    ["ttl_string", /ERR_INVALID_ARGUMENT: ttlBlocks must be a finite number or a bigint/],
+    ["lock_keys_string", /ERR_INVALID_ARGUMENT: lockKeys must be an array/],
+  ])("%s", async (odd, message) => {
+    const t = await labSetup();
+    const stateBefore = (await t.lab.viewState()).keys().sort();
+    const r = await t.alice.callRaw(t.lab, "start_odd", { odd, targets: [t.ok.accountId] }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    expect(r.failed).toBe(true);
+    expect(panicOf(r)).toMatch(message);
+    expect(r.receiptsOutcome.filter((o) => o.methodName === "stake")).toHaveLength(0);
+    expect((await t.lab.viewState()).keys().sort()).toEqual(stateBefore);
+  });
+});
+
+describe("limit: a callee that keeps the deposit and forwards a failing promise (documented, not prevented)", () => {
+  test("the callback sees Failed and refunds the user from the contract's own balance, while the callee keeps the deposit", async () => {
+    const t = await labSetup();
+    const evil = await t.root.createSubAccount("evil", { initialBalance: parseNEAR("10") });
+    await evil.deploy(path.join(FIXTURES, "evil-callee.ts"));
+    const aliceBefore = (await t.alice.balance()).total;
+    const labBefore = (await t.lab.balance()).total;
+    const evilBefore = (await evil.balance()).total;
+    const r = await t.alice.callRaw(t.lab, "start", { targets: [evil.accountId], ext_gas: (50n * TGAS).toString() }, { attachedDeposit: FIVE, gas: 250n * TGAS });
+    // The callee's own receipt succeeded (it kept the deposit); the promise it returned failed.
+    expect(outcomeOf(r, "stake").status.type).not.toBe("Failure");
+    expect(outcomeOf(r, "explode").status.type).toBe("Failure");
+    expect(await evil.view("get_kept")).toBe(FIVE.toString());
+    expect((await evil.balance()).total).toBeGreaterThan(evilBefore + FIVE - parseNEAR("0.01"));
+    // The guarded callback cannot tell this from a real failure: it refunds the user in full ...
+    expect(r.parseResult<{ succeeded: boolean }>().succeeded).toBe(false);
+    expect(events(r, "refund_sent")[0].data).toMatchObject({ account: t.alice.accountId, amount: FIVE.toString() });
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.worker.chain.config.gasPrice));
+    // ... out of the contract's own balance: it is out the deposit twice over (sent and refunded).
+    expect((await t.lab.balance()).total).toBeLessThan(labBefore - FIVE + parseNEAR("0.01"));
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+});
