@@ -76,3 +76,32 @@ export function panicOf(r: TransactionResult): string {
   const m = r.receiptFailureMessages[0] ?? "";
   return m.split("\n")[0];
 }
+
+/** The lab fixture (fixtures/lab.ts) with two validators (ok, bad) and two users. */
+export interface Lab {
+  worker: Worker;
+  root: Account;
+  lab: Account;
+  ok: Account;
+  bad: Account;
+  alice: Account;
+  bob: Account;
+  gasPrice: bigint;
+}
+
+/** Deploys the lab fixture, an accepting and a refusing validator, and funds alice and bob. */
+export async function labSetup(labBalance = parseNEAR("50")): Promise<Lab> {
+  const worker = await Worker.init();
+  const root = worker.rootAccount;
+  const ok = await root.createSubAccount("ok", { initialBalance: parseNEAR("10") });
+  await ok.deploy(path.join(EXAMPLES, "validator.ts"));
+  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
+  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
+  await bad.call(bad, "set_mode", { mode: "fail" });
+  const lab = await root.createSubAccount("lab", { initialBalance: labBalance });
+  await lab.deploy(path.join(FIXTURES, "lab.ts"));
+  await lab.call(lab, "setup", {});
+  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
+  const bob = await root.createSubAccount("bob", { initialBalance: parseNEAR("100") });
+  return { worker, root, lab, ok, bad, alice, bob, gasPrice: worker.chain.config.gasPrice };
+}

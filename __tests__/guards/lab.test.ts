@@ -7,36 +7,10 @@ import path from "node:path";
 import { Worker, TransactionResult, parseNEAR, TGAS, type Account, type TransactionHandle } from "../../src/testing/index.js";
 import type { Receipt } from "../../src/testing/index.js";
 import { REFUND_GAS } from "../../src/core/gas.js";
-import { events, guardKeys, rewards, gasPaid, panicOf, EXAMPLES, FIXTURES } from "./helpers.js";
+import { events, guardKeys, rewards, gasPaid, panicOf, labSetup, EXAMPLES, FIXTURES, type Lab } from "./helpers.js";
 
 const FIVE = parseNEAR("5");
 
-interface Lab {
-  worker: Worker;
-  root: Account;
-  lab: Account;
-  ok: Account;
-  bad: Account;
-  alice: Account;
-  bob: Account;
-  gasPrice: bigint;
-}
-
-async function labSetup(labBalance = parseNEAR("50")): Promise<Lab> {
-  const worker = await Worker.init();
-  const root = worker.rootAccount;
-  const ok = await root.createSubAccount("ok", { initialBalance: parseNEAR("10") });
-  await ok.deploy(path.join(EXAMPLES, "validator.ts"));
-  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
-  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
-  await bad.call(bad, "set_mode", { mode: "fail" });
-  const lab = await root.createSubAccount("lab", { initialBalance: labBalance });
-  await lab.deploy(path.join(FIXTURES, "lab.ts"));
-  await lab.call(lab, "setup", {});
-  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
-  const bob = await root.createSubAccount("bob", { initialBalance: parseNEAR("100") });
-  return { worker, root, lab, ok, bad, alice, bob, gasPrice: worker.chain.config.gasPrice };
-}
 
 const start = (t: Lab, who: Account, args: Record<string, unknown>, deposit = FIVE, gas = 250n * TGAS) =>
   who.callRaw(t.lab, "start", args, { attachedDeposit: deposit, gas });

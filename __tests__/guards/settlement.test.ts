@@ -5,38 +5,15 @@
  * failing promise).
  */
 import path from "node:path";
-import { Worker, TransactionResult, parseNEAR, TGAS, type Account, type Receipt } from "../../src/testing/index.js";
+import { TransactionResult, parseNEAR, TGAS, type Receipt } from "../../src/testing/index.js";
 import { REFUND_GAS } from "../../src/core/gas.js";
-import { stakingSetup, events, guardKeys, gasPaid, panicOf, EXAMPLES, FIXTURES } from "./helpers.js";
+import { stakingSetup, events, guardKeys, gasPaid, panicOf, labSetup, FIXTURES } from "./helpers.js";
 
 const FIVE = parseNEAR("5");
 const TEN = parseNEAR("10");
 /** Static gas of on_staked in examples/staking/guarded.ts (the refund reserve comes on top). */
 const STAKING_CALLBACK_GAS = 20n * TGAS;
 
-interface Lab {
-  worker: Worker;
-  lab: Account;
-  ok: Account;
-  bad: Account;
-  alice: Account;
-  root: Account;
-}
-
-async function labSetup(labBalance = parseNEAR("50")): Promise<Lab> {
-  const worker = await Worker.init();
-  const root = worker.rootAccount;
-  const ok = await root.createSubAccount("ok", { initialBalance: parseNEAR("10") });
-  await ok.deploy(path.join(EXAMPLES, "validator.ts"));
-  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
-  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
-  await bad.call(bad, "set_mode", { mode: "fail" });
-  const lab = await root.createSubAccount("lab", { initialBalance: labBalance });
-  await lab.deploy(path.join(FIXTURES, "lab.ts"));
-  await lab.call(lab, "setup", {});
-  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
-  return { worker, lab, ok, bad, alice, root };
-}
 
 const outcomeOf = (r: { receiptsOutcome: { methodName?: string; status: { type: string } }[] }, method: string) => r.receiptsOutcome.find((o) => o.methodName === method)!;
 
