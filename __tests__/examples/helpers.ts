@@ -13,50 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "..", "..");
 export const EXAMPLES = path.join(ROOT, "examples");
 
-export interface LoggedEvent {
-  standard: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** NEP-297 events in a transaction's logs (or a list of logs): the guards' by default, or another standard's. */
-export function events(r: TransactionResult | string[], name?: string, standard = "nep297-callback-guards"): LoggedEvent[] {
-  const logs = Array.isArray(r) ? r : r.logs;
-  const out: LoggedEvent[] = [];
-  for (const line of logs) {
-    if (!line.startsWith("EVENT_JSON:")) continue;
-    const e = JSON.parse(line.slice("EVENT_JSON:".length));
-    if (e.standard !== standard) continue;
-    if (!name || e.event === name) out.push({ standard: e.standard, event: e.event, data: e.data[0] });
-  }
-  return out;
-}
-
-/** Storage keys of the guards' namespace: empty when nothing is in flight. */
-export async function guardKeys(account: Account): Promise<string[]> {
-  return (await account.viewState()).keys().filter((k) => k.startsWith("ncg:"));
-}
-
-/** Gas rewards `accountId` earned from the receipts of `results` (30 % of the gas its calls burnt). */
-export function rewards(results: TransactionResult[], accountId: string, gasPrice: bigint): bigint {
-  let total = 0n;
-  for (const r of results) {
-    for (const o of r.receiptsOutcome) {
-      if (o.executorId === accountId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.receiverReward;
-    }
-  }
-  return total;
-}
-
-/** Everything the signer paid for gas in these transactions. */
-export function gasPaid(results: TransactionResult[], gasPrice: bigint): bigint {
-  return results.reduce((s, r) => s + r.gasBurnt, 0n) * gasPrice;
-}
-
-/** First panic message of a failed transaction, without the stack. */
-export function panicOf(r: TransactionResult): string {
-  return (r.receiptFailureMessages[0] ?? "").split("\n")[0];
-}
+export { events, guardKeys, rewards, gasPaid, panicOf, type LoggedEvent } from "../support/outcomes.js";
 
 /** The outcome of the (first) receipt that ran `method`; throws when there is none. */
 export function outcomeOf(r: TransactionResult, method: string, executorId?: string): ExecutionOutcome {
