@@ -33,7 +33,8 @@ export const EVENT_VERSION = "1.0.0";
  * - `refund_sent`: the refund transfer was created (`op`, `account`, `amount`).
  * - `refund_deferred`: the refund could not be paid now; the operation stays in flight for expiry (`op`, `account`, `amount`, `reason`).
  * - `callback_failed`: the callback body threw; its writes were undone (`op`, `error`, `external`, `panicked`).
- * - `stale_callback`: a callback for an operation that is no longer in flight; nothing was changed (`op`).
+ * - `stale_callback`: a callback for an operation that is no longer in flight (expired, or unknown); nothing
+ *   was changed (`op`, and `external`: whether the awaited call succeeded, for reconciling an expiry).
  */
 export type GuardEventName =
   | "lock_acquired"

@@ -115,7 +115,9 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // Claim the operation: one storage_remove that returns the record (settle-once by construction).
           const op = takeOperation(id);
           if (!op) {
-            emitGuardEvent("stale_callback", { op: typeof id === "string" ? id.slice(0, 300) : null });
+            // `external` lets the owner reconcile: an operation expired as "refund" whose call in fact
+            // succeeded means the callee kept a deposit the contract already refunded.
+            emitGuardEvent("stale_callback", { op: typeof id === "string" ? id.slice(0, 300) : null, external: callback.allSucceeded ? "success" : "failure" });
             return undefined;
           }
           let succeeded = false;
