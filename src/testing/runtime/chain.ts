@@ -412,7 +412,6 @@ export class Chain {
   }
 
   private convertTransaction(tx: TxRecord, block: Block): ActionReceipt | null {
-    const sir = tx.signerId === tx.receiverId;
     let cost: bigint;
     let burnt: bigint;
     try {
@@ -431,7 +430,6 @@ export class Chain {
     const signer = this.state.getMut(tx.signerId)!;
     signer.amount -= cost;
     this.burntYocto += burnt * this.config.gasPrice;
-    void sir;
     const receipt: ActionReceipt = {
       kind: "action",
       id: deriveId(tx.hash, "receipt"),
