@@ -554,7 +554,7 @@ export class Chain {
       method: result.methodName,
       txHash: receipt.txHash,
       status: result.status.type === "Failure" ? "failure" : "success",
-      detail: result.status.type === "Failure" ? result.status.failure.message : refundDetail(receipt),
+      detail: result.status.type === "Failure" ? result.status.failure.message : actionDetail(receipt),
       logs: result.logs,
     });
     this.incoming.push(...result.outgoing);
@@ -649,7 +649,9 @@ function methodOf(r: ActionReceipt): string | undefined {
   return fn?.methodName;
 }
 
-function refundDetail(r: ActionReceipt): string | undefined {
-  if (r.origin !== "deposit-refund" && r.origin !== "gas-refund") return undefined;
-  return `${r.origin} ${totalDeposit(r.actions)} yocto`;
+/** What a receipt without a function call did, for the trace: a refund and its amount, or its actions. */
+function actionDetail(r: ActionReceipt): string | undefined {
+  if (r.origin === "deposit-refund" || r.origin === "gas-refund") return `${r.origin} ${totalDeposit(r.actions)} yocto`;
+  if (r.actions.some((a) => a.type === "FunctionCall")) return undefined;
+  return r.actions.map((a) => (a.type === "Transfer" ? `Transfer ${a.deposit} yocto` : a.type)).join(", ");
 }
