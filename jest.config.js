@@ -7,5 +7,6 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: { ignoreCodes: [151001] } }],
   },
   testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
+  globalSetup: "<rootDir>/__tests__/sandbox/global-setup.ts",
   testTimeout: 60000,
 };

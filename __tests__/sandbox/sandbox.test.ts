@@ -13,40 +13,19 @@
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, parseNEAR, TGAS, type EngineName } from "../../src/testing/index.js";
+import { missingPrerequisites, skipLine } from "./prerequisites.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..", "..");
 const FIXTURES = { counter: "counter.ts", pinger: "engines/pinger.ts", ponger: "engines/ponger.ts" } as const;
 type FixtureName = keyof typeof FIXTURES;
 
-function missingPrerequisites(): string[] {
-  const missing: string[] = [];
-  const bin = process.env.NEAR_SANDBOX_BIN_PATH;
-  if (!bin) missing.push("NEAR_SANDBOX_BIN_PATH not set");
-  else if (!existsSync(bin)) missing.push(`NEAR_SANDBOX_BIN_PATH=${bin} does not exist`);
-  if (!existsSync(path.join(repoRoot, "node_modules", "near-sdk-js", "lib", "cli", "deps", "qjsc"))) {
-    missing.push("near-sdk-js's wasm toolchain is missing (node_modules/near-sdk-js/lib/cli/deps/qjsc)");
-  }
-  try {
-    createRequire(path.join(repoRoot, "package.json")).resolve("near-workspaces");
-  } catch {
-    missing.push("near-workspaces is not installed");
-  }
-  return missing;
-}
-
-const missing = missingPrerequisites();
-if (missing.length > 0) {
-  console.warn(
-    `sandbox tests skipped: ${missing.join("; ")} (on a machine with internet: npm rebuild near-sandbox near-sdk-js --ignore-scripts=false, ` +
-      `then NEAR_SANDBOX_BIN_PATH=$PWD/node_modules/near-sandbox/bin/near-sandbox npm run test:sandbox)`,
-  );
-}
+const missing = missingPrerequisites(repoRoot);
+if (missing.length > 0) console.warn(skipLine(missing));
 const suite = missing.length > 0 ? describe.skip : describe;
 
 /** What both backends must agree on, per step of the flow. */
