@@ -37,8 +37,9 @@
  *   withdraw({ amount }: { amount: string }): NearPromise { ... }
  * }
  */
-export { privateCallback, assertPrivateCallback, type PrivateCallbackParameters, type CallbackContext } from "./guards/private-callback";
-export { withRefundOnFailure, type WithRefundOnFailureParameters, type GuardedCallbackContext } from "./guards/refund-on-failure";
+export { privateCallback, assertPrivateCallback, type PrivateCallbackParameters } from "./guards/private-callback";
+export { withRefundOnFailure, type WithRefundOnFailureParameters } from "./guards/refund-on-failure";
+export type { CallbackContext, GuardedCallbackContext } from "./core/callback-context";
 export { deferCredit, applyDeferredCredit, type DeferCreditParameters, type StagedCredit } from "./guards/defer-credit";
 export { pendingLock, assertNotLocked, isLocked, assertAvailable, type PendingLockParameters, type AssertAvailableParameters } from "./guards/pending-lock";
 export {
@@ -53,7 +54,8 @@ export {
 } from "./guards/start-guarded-call";
 export { expireOperation, type ExpiryDecision, type ExpireOperationParameters, type ExpireOperationReturnType } from "./guards/expire-operation";
 
-export { getOperation, listOperations, operationToView, heldAmount, type PendingOperation, type PendingOperationView, type OperationHold } from "./core/operation-ledger";
+export { getOperation, listOperations, operationToView, heldAmount, type PendingOperationView } from "./core/operation-ledger";
+export type { PendingOperation, OperationHold } from "./core/operation-record";
 export { readPromiseOutcomes, type PromiseOutcome, type PromiseSuccess, type PromiseFailure } from "./core/promise-outcomes";
 export { GuardError, isGuardError, type GuardErrorCode } from "./core/errors";
 export { parseU128, assertU128, parseAccountId, U128_MAX, type ParseU128Options } from "./core/amounts";

@@ -40,5 +40,9 @@ export function hostEnv(): HostEnv {
   return env;
 }
 
-/** Scratch register the guards use (near-sdk-js uses 0 and 2^64-2); any id works, registers are per call. */
+/**
+ * Scratch register the guards use (near-sdk-js uses 0 and 2^64-2); any id works, registers are per call.
+ * @internal
+ * @example hostEnv().promise_result(0, SCRATCH_REGISTER);
+ */
 export const SCRATCH_REGISTER = 7;

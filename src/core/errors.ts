@@ -87,7 +87,11 @@ export function isGuardError(error: unknown, code?: GuardErrorCode): error is Gu
   return typeof c === "string" && c.slice(0, 4) === "ERR_" && (code === undefined || c === code);
 }
 
-/** Short, log-safe text of any thrown value. */
+/**
+ * Short, log-safe text of any thrown value.
+ * @internal
+ * @example emitGuardEvent("callback_failed", { op: op.id, error: describeError(e) });
+ */
 export function describeError(error: unknown, max = 200): string {
   const text = error && typeof error === "object" && "message" in error ? String((error as Error).message) : String(error);
   return text.length > max ? text.slice(0, max) + "…" : text;

@@ -4,58 +4,16 @@
  * settles it. The record *is* the lock: it is stored under the operation's first lock key, so taking the
  * lock, recording the operation and detecting a conflict is a single `storage_write`.
  *
- * Operation ids are `<seq>:<home>`: `seq` is the base-36 block height at the start (plus `.n` for
- * keyless operations started in the same block), `home` the storage home of the record (the first lock
- * key, or `#<seq>` without lock keys). An id can never be reused for a later operation: a later
- * operation on the same home starts at a later height, because the earlier one lives at least until its
- * callback, two blocks later. So a stale or duplicated callback, which finds another id (or none) at the
- * home, changes nothing, and a callback can release only its own locks.
- *
- * Record value (`|`-separated, trailing empty fields dropped):
- * `1|seq|kind|account|refund|expiresAt|otherLockKeys(,)|credit|holdAmount|holdKey|flags`
- * where `account` is empty when the home is `@<account>`, `credit` is empty for 0 and `=` when equal to
- * the refund, `holdKey` is empty for the default `@<account>`, and `flags` has `i` when indexed.
- * The staking example's record is 55 bytes + a 20-byte key + 40 bytes of per-record storage overhead.
+ * Operation ids are `<seq>:<home>` (format and record layout: operation-record.ts). An id can never be
+ * reused for a later operation: a later operation on the same home starts at a later height, because the
+ * earlier one lives at least until its callback, two blocks later. So a stale or duplicated callback,
+ * which finds another id (or none) at the home, changes nothing, and a callback can release only its own
+ * locks.
  */
 import { near, encode } from "near-sdk-js";
 import { GuardError } from "./errors";
-import { KEY_PREFIX, INDEX_STORAGE_KEY, lockStorageKey, holdStorageKey, lockKeyForAccount } from "./storage-keys";
-
-/** An amount of one account's balance made unavailable while an operation is in flight. */
-export interface OperationHold {
-  /** Hold key the amount is counted under (default: `lockKeyForAccount(account)`). */
-  readonly key: string;
-  /** Amount held, yoctoNEAR or token units. */
-  readonly amount: bigint;
-}
-
-/**
- * A cross-contract flow in flight, as stored by the ledger.
- *
- * Why: the callback needs to know, from its own storage and not from its arguments, who to refund, what
- * to credit and which locks to release. Not covered: domain data of the flow (keep it in your own
- * storage keyed by `id`, or in the callback's arguments).
- */
-export interface PendingOperation {
-  /** `<seq>:<home>`, unique forever; passed to the callback as `args.op`. */
-  readonly id: string;
-  /** Short label chosen by the contract (`[A-Za-z0-9_.-]{1,32}`), e.g. `"stake"`. */
-  readonly kind: string;
-  /** The account the flow is for: refunded on failure, credited on success. */
-  readonly account: string;
-  /** Amount sent back to `account` if the flow fails (usually the attached deposit). */
-  readonly refund: bigint;
-  /** Amount staged for `account`, applied only after success (see deferCredit). */
-  readonly credit: bigint;
-  /** Lock keys held by this operation, home key first. */
-  readonly lockKeys: readonly string[];
-  /** Amount held, or null. */
-  readonly hold: OperationHold | null;
-  /** First block height at which the operation may be expired. */
-  readonly expiresAtBlock: bigint;
-  /** Listed in the contract-wide index (`listOperations()` without keys). */
-  readonly indexed: boolean;
-}
+import { KEY_PREFIX, INDEX_STORAGE_KEY, lockStorageKey, holdStorageKey } from "./storage-keys";
+import { operationHome, splitId, encodeOperation, decodeOperation, type PendingOperation, type OperationHold } from "./operation-record";
 
 /** JSON-friendly form of a `PendingOperation` for views: amounts and heights as decimal strings. */
 export interface PendingOperationView {
@@ -93,65 +51,6 @@ export interface NewOperation {
 
 const DIGITS = /^[0-9]+$/;
 
-/** The storage home of an operation: the part of its id after the first `:`. */
-export function operationHome(id: string): string {
-  return id.slice(id.indexOf(":") + 1);
-}
-
-function splitId(id: unknown): { seq: string; home: string } | null {
-  if (typeof id !== "string" || id.length > 300) return null;
-  const i = id.indexOf(":");
-  if (i <= 0 || i === id.length - 1) return null;
-  return { seq: id.slice(0, i), home: id.slice(i + 1) };
-}
-
-/** Serialises an operation record (see the file comment for the layout). */
-function encodeOperation(op: PendingOperation): string {
-  const home = operationHome(op.id);
-  const seq = op.id.slice(0, op.id.indexOf(":"));
-  const defaultHoldKey = lockKeyForAccount(op.account);
-  const fields = [
-    "1",
-    seq,
-    op.kind,
-    home === defaultHoldKey ? "" : op.account,
-    op.refund === 0n ? "" : op.refund.toString(),
-    op.expiresAtBlock.toString(),
-    op.lockKeys.slice(home.charAt(0) === "#" ? 0 : 1).join(","),
-    op.credit === 0n ? "" : op.credit === op.refund ? "=" : op.credit.toString(),
-    op.hold ? op.hold.amount.toString() : "",
-    op.hold && op.hold.key !== defaultHoldKey ? op.hold.key : "",
-    op.indexed ? "i" : "",
-  ];
-  let end = fields.length;
-  while (end > 6 && fields[end - 1] === "") end--;
-  return fields.slice(0, end).join("|");
-}
-
-/** Parses a record stored at `home`; null when the value is not a record of this format. */
-function decodeOperation(home: string, value: string): PendingOperation | null {
-  const f = value.split("|");
-  if (f[0] !== "1" || f.length < 6) return null;
-  const account = f[3] || (home.charAt(0) === "@" ? home.slice(1) : "");
-  const refundText = f[4] || "0";
-  const creditText = f[7] || "0";
-  if (!account || !DIGITS.test(refundText) || !DIGITS.test(f[5]) || !(creditText === "=" || DIGITS.test(creditText))) return null;
-  if (f[8] && !DIGITS.test(f[8])) return null;
-  const refund = BigInt(refundText);
-  const others = f[6] ? f[6].split(",") : [];
-  return {
-    id: f[1] + ":" + home,
-    kind: f[2],
-    account,
-    refund,
-    credit: creditText === "=" ? refund : BigInt(creditText),
-    lockKeys: home.charAt(0) === "#" ? others : [home].concat(others),
-    hold: f[8] ? { key: f[9] || lockKeyForAccount(account), amount: BigInt(f[8]) } : null,
-    expiresAtBlock: BigInt(f[5]),
-    indexed: f[10] === "i",
-  };
-}
-
 /**
  * Loads the operation with this id, or null if it is not in flight (settled, expired, never existed, or
  * the home now holds a newer operation).
@@ -176,6 +75,8 @@ export function getOperation(id: unknown): PendingOperation | null {
  * Removes the operation's record and returns it, in one `storage_remove` (the host hands back the removed
  * value): how a callback claims its operation. Returns null, and puts back whatever it removed, when the
  * id is not the one in flight at its home. The other lock keys and the hold stay until `deleteOperation`.
+ * @internal
+ * @example const op = takeOperation(args.op); // null: stale callback
  */
 export function takeOperation(id: unknown): PendingOperation | null {
   const parts = splitId(id);
@@ -189,7 +90,11 @@ export function takeOperation(id: unknown): PendingOperation | null {
   return null;
 }
 
-/** Writes back the record of a taken operation; false (nothing written) if its home is now occupied. */
+/**
+ * Writes back the record of a taken operation; false (nothing written) if its home is now occupied.
+ * @internal
+ * @example if (!restoreOperation(op)) emitGuardEvent(...);
+ */
 export function restoreOperation(op: PendingOperation): boolean {
   return writeNew(lockStorageKey(operationHome(op.id)), encodeOperation(op)) === null;
 }
@@ -209,7 +114,11 @@ function operationHoldingKey(lockKey: string): PendingOperation | null {
   return value === null ? null : decodeLockValue(lockKey, value);
 }
 
-/** Builds the ERR_LOCKED error for `key`, from the value found under it. */
+/**
+ * Builds the ERR_LOCKED error for `key`, from the value found under it.
+ * @internal
+ * @example throw lockedError(key, near.storageRead(lockStorageKey(key)));
+ */
 export function lockedError(key: string, found: string | null): GuardError {
   const holder = found === null ? null : decodeLockValue(key, found);
   const who = holder
@@ -262,6 +171,8 @@ function indexedOperationIds(): string[] {
  * Creates the record, takes every lock and the hold, and lists the operation if asked. Throws
  * `ERR_LOCKED` (after putting back anything it overwrote) when a key is held, `ERR_INSUFFICIENT_AVAILABLE`
  * when the hold does not fit.
+ * @internal
+ * @example const op = createOperation({ kind: "stake", account, refund, credit, lockKeys, hold: null, ttlBlocks: 300n, index: false });
  */
 export function createOperation(p: NewOperation): PendingOperation {
   const now = near.blockIndex();
@@ -314,6 +225,8 @@ export function createOperation(p: NewOperation): PendingOperation {
 /**
  * Bytes of storage the operation's own records occupy (record + pointers, with NEAR's 40-byte per-record
  * overhead); what deleting it frees. Hold totals and the index are shared and not counted.
+ * @internal
+ * @example const usageAfter = near.storageUsage() - operationStorageBytes(op);
  */
 export function operationStorageBytes(op: PendingOperation): bigint {
   let bytes = encode(KEY_PREFIX + operationHome(op.id)).length + encode(encodeOperation(op)).length + 40;
@@ -325,6 +238,8 @@ export function operationStorageBytes(op: PendingOperation): bigint {
 /**
  * Deletes the record (unless `taken` by takeOperation already), releases the locks this operation holds (and only those: a pointer that now names
  * another operation is put back), releases the hold and unlists the operation. Leaves nothing behind.
+ * @internal
+ * @example deleteOperation(op, true); // after takeOperation(op.id)
  */
 export function deleteOperation(op: PendingOperation, taken = false): void {
   const home = operationHome(op.id);

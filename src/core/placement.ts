@@ -48,12 +48,20 @@ export function markGuardCompatible<F extends Function>(fn: F): F {
   return fn;
 }
 
-/** Guards already applied below (inside) `fn`, or null if `fn` is not a guard wrapper. */
+/**
+ * Guards already applied below (inside) `fn`, or null if `fn` is not a guard wrapper.
+ * @internal
+ * @example const settles = (guardsInside(inner) ?? []).indexOf("withRefundOnFailure") >= 0;
+ */
 export function guardsInside(fn: unknown): GuardName[] | null {
   return typeof fn === "function" ? ((fn as Marked)[MARK] ?? null) : null;
 }
 
-/** Message for pendingLock combined with a callback guard (either order). */
+/**
+ * Message for pendingLock combined with a callback guard (either order).
+ * @internal
+ * @example (inside) => (inside.indexOf("pendingLock") >= 0 ? PENDING_LOCK_ON_CALLBACK : null)
+ */
 export const PENDING_LOCK_ON_CALLBACK = "pendingLock cannot be combined with callback guards: the operation's own lock would block its settlement.";
 
 function placementError(guard: GuardName, key: string, what: string): GuardError {
@@ -63,6 +71,8 @@ function placementError(guard: GuardName, key: string, what: string): GuardError
 /**
  * Checks where `guard` is placed, then replaces the method with `wrap(inner)` and marks it.
  * `conflict` may reject combinations with the guards already inside (returns a message).
+ * @internal
+ * @example installGuard("pendingLock", key, descriptor, (inner) => inner, () => null);
  */
 export function installGuard(
   guard: GuardName,

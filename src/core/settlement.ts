@@ -5,7 +5,8 @@
  */
 import { near } from "near-sdk-js";
 import { emitGuardEvent, type GuardEventData } from "./events";
-import { deleteOperation, operationStorageBytes, restoreOperation, operationHome, type PendingOperation } from "./operation-ledger";
+import { deleteOperation, operationStorageBytes, restoreOperation } from "./operation-ledger";
+import { operationHome, type PendingOperation } from "./operation-record";
 import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
 

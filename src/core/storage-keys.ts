@@ -22,7 +22,11 @@ import { GuardError } from "./errors";
  * const guardKeys = (await contract.viewState()).keys().filter((k) => k.startsWith(KEY_PREFIX)); // [] when idle
  */
 export const KEY_PREFIX = "ncg:";
-/** Storage key of the optional list of operations in flight (see `StartGuardedCallParameters.index`). */
+/**
+ * Storage key of the optional list of operations in flight (see `StartGuardedCallParameters.index`).
+ * @internal
+ * @example near.storageRead(INDEX_STORAGE_KEY); // "k3:@alice.near,k4:#k4" or null
+ */
 export const INDEX_STORAGE_KEY = "ncg:!";
 /**
  * Lock key that stands for the whole contract: methods that declare it are blocked while a flow holds it.
@@ -59,12 +63,20 @@ export function lockKeyForResource(name: string): string {
   return "r:" + name;
 }
 
-/** Storage key of a lock or of an operation's home record. */
+/**
+ * Storage key of a lock or of an operation's home record.
+ * @internal
+ * @example lockStorageKey("@alice.near"); // "ncg:@alice.near"
+ */
 export function lockStorageKey(lockKey: string): string {
   return KEY_PREFIX + lockKey;
 }
 
-/** Storage key of the running total held under `holdKey`. */
+/**
+ * Storage key of the running total held under `holdKey`.
+ * @internal
+ * @example holdStorageKey("@alice.near"); // "ncg:$@alice.near"
+ */
 export function holdStorageKey(holdKey: string): string {
   return KEY_PREFIX + "$" + holdKey;
 }
@@ -72,6 +84,8 @@ export function holdStorageKey(holdKey: string): string {
 /**
  * Throws `ERR_INVALID_ARGUMENT` unless `key` is a usable lock or hold key: 1–256 characters, no `|` or
  * `,` (record separators), not starting with `#`, `$` or `!` (reserved by the ledger).
+ * @internal
+ * @example validateLockKey(p.hold.key, "hold key"); // the key, or throws ERR_INVALID_ARGUMENT
  */
 export function validateLockKey(key: unknown, what = "lock key"): string {
   if (typeof key !== "string" || key.length === 0 || key.length > 256 || /[|,]/.test(key) || /^[#$!^]/.test(key)) {

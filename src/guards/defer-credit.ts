@@ -6,8 +6,8 @@
  */
 import { GuardError } from "../core/errors";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
-import type { PendingOperation } from "../core/operation-ledger";
-import { isGuardedCallbackContext, type GuardedCallbackContext } from "./refund-on-failure";
+import type { PendingOperation } from "../core/operation-record";
+import { isGuardedCallbackContext, type GuardedCallbackContext } from "../core/callback-context";
 
 /** The credit handed to the contract's `apply` function. */
 export interface StagedCredit {

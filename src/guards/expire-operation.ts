@@ -7,7 +7,8 @@
 import { near } from "near-sdk-js";
 import { GuardError } from "../core/errors";
 import { emitGuardEvent } from "../core/events";
-import { getOperation, type PendingOperation } from "../core/operation-ledger";
+import { getOperation } from "../core/operation-ledger";
+import type { PendingOperation } from "../core/operation-record";
 import { settleOperation } from "../core/settlement";
 
 /**

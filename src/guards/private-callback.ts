@@ -4,7 +4,8 @@
  */
 import { near } from "near-sdk-js";
 import { GuardError } from "../core/errors";
-import { readPromiseOutcomes, type PromiseOutcome } from "../core/promise-outcomes";
+import { readPromiseOutcomes } from "../core/promise-outcomes";
+import { makeCallbackContext, type CallbackContext } from "../core/callback-context";
 import { installGuard, guardsInside, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 
 /** Options of `privateCallback` (and of the private check `withRefundOnFailure` does when used alone). */
@@ -25,30 +26,6 @@ export interface PrivateCallbackParameters {
   results?: number | "any";
   /** Largest result, in bytes, whose bytes are read (larger ones are reported as `oversized`). Default 4096. */
   maxResultBytes?: number;
-}
-
-/**
- * What a private callback receives as its second argument, after near-sdk-js's arguments object.
- */
-export interface CallbackContext {
-  /** One outcome per awaited promise, in the order they were joined. */
-  readonly results: readonly PromiseOutcome[];
-  /** True when every outcome has status "success" (true for zero results). */
-  readonly allSucceeded: boolean;
-}
-
-/** Brand of contexts built by the guards; near-sdk-js only ever passes one argument. */
-const BRAND = "__ncgCallback";
-
-/** True when `value` is a context a guard above this one built. */
-export function isCallbackContext(value: unknown): value is CallbackContext {
-  return !!value && typeof value === "object" && (value as Record<string, unknown>)[BRAND] === true;
-}
-
-/** Builds a branded context object (internal to the guards). */
-export function makeCallbackContext<T extends CallbackContext>(fields: T): T {
-  (fields as unknown as Record<string, unknown>)[BRAND] = true;
-  return fields;
 }
 
 /**

@@ -5,12 +5,13 @@
  */
 import { GuardError, describeError } from "../core/errors";
 import { emitGuardEvent } from "../core/events";
-import { takeOperation, type PendingOperation } from "../core/operation-ledger";
+import { takeOperation } from "../core/operation-ledger";
 import { runAsUnit } from "../core/unit-of-work";
 import { settleOperation } from "../core/settlement";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
-import { assertPrivateCallback, isCallbackContext, makeCallbackContext, type CallbackContext, type PrivateCallbackParameters } from "./private-callback";
+import { isCallbackContext, makeCallbackContext, type GuardedCallbackState } from "../core/callback-context";
+import { assertPrivateCallback, type PrivateCallbackParameters } from "./private-callback";
 
 /**
  * Options of `withRefundOnFailure`. The private-callback options apply when no `@privateCallback(...)` is
@@ -23,24 +24,6 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
    * return oddly: a callee that kept the deposit and returned garbage still succeeded.
    */
   succeeded?: (results: readonly PromiseOutcome[]) => boolean;
-}
-
-/** What a `withRefundOnFailure` callback receives as its second argument. */
-export interface GuardedCallbackContext extends CallbackContext {
-  /** The operation being settled (loaded from the contract's storage, not from the arguments). */
-  readonly op: PendingOperation;
-  /** Verdict of `succeeded` on the results: true = apply the credit, false = refund. */
-  readonly succeeded: boolean;
-}
-
-/** Internal, mutable view of the context: deferCredit records that the credit was applied. */
-export interface GuardedCallbackState extends GuardedCallbackContext {
-  creditApplied: boolean;
-}
-
-/** True when `value` is the context of a `withRefundOnFailure` callback. */
-export function isGuardedCallbackContext(value: unknown): value is GuardedCallbackState {
-  return isCallbackContext(value) && typeof (value as { op?: unknown }).op === "object";
 }
 
 /**

@@ -6,7 +6,8 @@
 import { near, NearPromise, validateAccountId } from "near-sdk-js";
 import { GuardError } from "../core/errors";
 import { emitGuardEvent, type GuardEventData } from "../core/events";
-import { createOperation, type PendingOperation } from "../core/operation-ledger";
+import { createOperation } from "../core/operation-ledger";
+import type { PendingOperation } from "../core/operation-record";
 import { guardedCallGas, assertGuardedCallGas, refundReserveGas } from "../core/gas";
 import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";

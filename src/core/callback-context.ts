@@ -1,0 +1,61 @@
+/**
+ * The context object guards pass to a callback as its second argument, after near-sdk-js's arguments
+ * object. Contexts built by the guards are branded, so a guard can tell one built above it from anything
+ * else (near-sdk-js only ever passes one argument).
+ */
+import type { PromiseOutcome } from "./promise-outcomes";
+import type { PendingOperation } from "./operation-record";
+
+/**
+ * What a private callback receives as its second argument, after near-sdk-js's arguments object.
+ */
+export interface CallbackContext {
+  /** One outcome per awaited promise, in the order they were joined. */
+  readonly results: readonly PromiseOutcome[];
+  /** True when every outcome has status "success" (true for zero results). */
+  readonly allSucceeded: boolean;
+}
+
+/** What a `withRefundOnFailure` callback receives as its second argument. */
+export interface GuardedCallbackContext extends CallbackContext {
+  /** The operation being settled (loaded from the contract's storage, not from the arguments). */
+  readonly op: PendingOperation;
+  /** Verdict of `succeeded` on the results: true = apply the credit, false = refund. */
+  readonly succeeded: boolean;
+}
+
+/** Internal, mutable view of the context: deferCredit records that the credit was applied. */
+export interface GuardedCallbackState extends GuardedCallbackContext {
+  creditApplied: boolean;
+}
+
+/** Brand of contexts built by the guards; near-sdk-js only ever passes one argument. */
+const BRAND = "__ncgCallback";
+
+/**
+ * True when `value` is a context a guard above this one built.
+ * @internal
+ * @example const cb = isCallbackContext(context) ? context : assertPrivateCallback(name);
+ */
+export function isCallbackContext(value: unknown): value is CallbackContext {
+  return !!value && typeof value === "object" && (value as Record<string, unknown>)[BRAND] === true;
+}
+
+/**
+ * Builds a branded context object (internal to the guards).
+ * @internal
+ * @example return makeCallbackContext({ results, allSucceeded });
+ */
+export function makeCallbackContext<T extends CallbackContext>(fields: T): T {
+  (fields as unknown as Record<string, unknown>)[BRAND] = true;
+  return fields;
+}
+
+/**
+ * True when `value` is the context of a `withRefundOnFailure` callback.
+ * @internal
+ * @example if (!isGuardedCallbackContext(context)) throw new GuardError("ERR_GUARD_PLACEMENT", "...");
+ */
+export function isGuardedCallbackContext(value: unknown): value is GuardedCallbackState {
+  return isCallbackContext(value) && typeof (value as { op?: unknown }).op === "object";
+}
