@@ -2,7 +2,7 @@
  * Conformance: accounts, ids, balances and storage staking (R18, R20-R22 of near-semantics.md).
  */
 import { Worker, TGAS, ONE_NEAR, parseNEAR, bundleContract, type Account, type Action } from "../../src/testing/index.js";
-import { fixture, callOf, calls, failureOf, jsonOf, amountOf, refundAmounts, rewardsOf, onResultLog } from "./helpers.js";
+import { callerCallee, fixture, callOf, calls, failureOf, jsonOf, amountOf, refundAmounts, rewardsOf, onResultLog } from "./helpers.js";
 
 const BIG = { gas: 100n * TGAS };
 const BYTE = 10n ** 19n;
@@ -15,12 +15,7 @@ let caller: Account;
 let callee: Account;
 
 beforeAll(async () => {
-  worker = await Worker.init();
-  price = worker.chain.config.gasPrice;
-  alice = await worker.rootAccount.createSubAccount("alice");
-  bob = await worker.rootAccount.createSubAccount("bob");
-  caller = await worker.rootAccount.devDeploy(fixture("caller.ts"));
-  callee = await worker.rootAccount.devDeploy(fixture("callee.ts"));
+  ({ worker, price, alice, bob, caller, callee } = await callerCallee());
 });
 
 function key(n: number): Uint8Array {

@@ -2,8 +2,8 @@
  * Identical submissions give identical blocks, ids, outcomes, balances and traces (R4's deterministic
  * heights, timestamps and seeds, and deterministic receipt ids and ordering).
  */
-import { Worker, TGAS, parseNEAR, type TransactionResult } from "../../src/testing/index.js";
-import { fixture, show } from "./helpers.js";
+import { TGAS, parseNEAR, type TransactionResult } from "../../src/testing/index.js";
+import { callerCallee, show } from "./helpers.js";
 
 interface Run {
   trace: string;
@@ -14,11 +14,7 @@ interface Run {
 
 /** A scenario with concurrency, callbacks, failures, refunds, an injected fault and a deferred receipt. */
 async function scenario(tag = "b"): Promise<Run> {
-  const worker = await Worker.init();
-  const alice = await worker.rootAccount.createSubAccount("alice");
-  const bob = await worker.rootAccount.createSubAccount("bob");
-  const caller = await worker.rootAccount.devDeploy(fixture("caller.ts"));
-  const callee = await worker.rootAccount.devDeploy(fixture("callee.ts"));
+  const { worker, alice, bob, caller, callee } = await callerCallee();
   worker.injectFault({ receiverId: callee.accountId, methodName: "ok", occurrence: 2, kind: "exhaustGas" });
   let deferred = false;
   worker.chain.setScheduler((ready) =>

@@ -4,7 +4,7 @@
  * outcomes.
  */
 import { Worker, TGAS, parseNEAR, encodeArgs, type Account, type Action } from "../../src/testing/index.js";
-import { fixture, callOf, calls, failureOf, refunds, refundAmounts, amountOf, rewardsOf, onResultLog } from "./helpers.js";
+import { callerCallee, fixture, callOf, calls, failureOf, refunds, refundAmounts, amountOf, rewardsOf, onResultLog } from "./helpers.js";
 
 const BIG = { gas: 100n * TGAS };
 
@@ -17,12 +17,7 @@ let callee: Account;
 let catcher: Account;
 
 beforeAll(async () => {
-  worker = await Worker.init();
-  price = worker.chain.config.gasPrice;
-  alice = await worker.rootAccount.createSubAccount("alice");
-  bob = await worker.rootAccount.createSubAccount("bob");
-  caller = await worker.rootAccount.devDeploy(fixture("caller.ts"));
-  callee = await worker.rootAccount.devDeploy(fixture("callee.ts"));
+  ({ worker, price, alice, bob, caller, callee } = await callerCallee());
   catcher = await worker.rootAccount.devDeploy(fixture("catcher.ts"));
 });
 

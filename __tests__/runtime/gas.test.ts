@@ -2,7 +2,7 @@
  * Conformance: deposits and gas attached to promises (R10, R11) and the fee table of near-semantics.md.
  */
 import { Worker, TGAS, parseNEAR, encodeArgs, type Account } from "../../src/testing/index.js";
-import { fixture, callOf, calls, failureOf, jsonOf, amountOf, refunds } from "./helpers.js";
+import { callerCallee, callOf, calls, failureOf, jsonOf, amountOf, refunds } from "./helpers.js";
 
 let worker: Worker;
 let alice: Account;
@@ -11,11 +11,7 @@ let caller: Account;
 let callee: Account;
 
 beforeAll(async () => {
-  worker = await Worker.init();
-  alice = await worker.rootAccount.createSubAccount("alice");
-  bob = await worker.rootAccount.createSubAccount("bob");
-  caller = await worker.rootAccount.devDeploy(fixture("caller.ts"));
-  callee = await worker.rootAccount.devDeploy(fixture("callee.ts"));
+  ({ worker, alice, bob, caller, callee } = await callerCallee());
 });
 
 /** Gas a function call action costs its creator besides the gas attached: receipt + call fees, send and exec. */

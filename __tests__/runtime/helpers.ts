@@ -1,7 +1,7 @@
 /** Shared helpers of the conformance tests (not a test file: jest only runs *.test.ts). */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Block, ExecutionOutcome, TransactionResult, Worker } from "../../src/testing/index.js";
+import { Worker, type Account, type Block, type ExecutionOutcome, type TransactionResult } from "../../src/testing/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -97,4 +97,26 @@ export function onResultLog(o: ExecutionOutcome): { ok: boolean; value?: string 
 /** JSON.stringify that accepts bigint. */
 export function show(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+}
+
+/** The accounts most conformance tests share. */
+export interface CallerCallee {
+  worker: Worker;
+  price: bigint;
+  alice: Account;
+  bob: Account;
+  /** fixtures/caller.ts, deployed first (dev-1). */
+  caller: Account;
+  /** fixtures/callee.ts, deployed second (dev-2). */
+  callee: Account;
+}
+
+/** A fresh worker with alice and bob, then the caller and callee fixtures deployed, in that order. */
+export async function callerCallee(): Promise<CallerCallee> {
+  const worker = await Worker.init();
+  const alice = await worker.rootAccount.createSubAccount("alice");
+  const bob = await worker.rootAccount.createSubAccount("bob");
+  const caller = await worker.rootAccount.devDeploy(fixture("caller.ts"));
+  const callee = await worker.rootAccount.devDeploy(fixture("callee.ts"));
+  return { worker, price: worker.chain.config.gasPrice, alice, bob, caller, callee };
 }

@@ -3,7 +3,7 @@
  * block that included the transaction, and the order of execution inside a block from `chain.blocks`.
  */
 import { Worker, TGAS, encodeArgs, type Account, type Action, type TransactionResult } from "../../src/testing/index.js";
-import { fixture, callOf, refunds, entriesOf, jsonOf, onResultLog } from "./helpers.js";
+import { callerCallee, fixture, callOf, refunds, entriesOf, jsonOf, onResultLog } from "./helpers.js";
 
 /** Enough gas for a call, its promise (30 Tgas) and its callback (20 Tgas). */
 const BIG = { gas: 100n * TGAS };
@@ -15,11 +15,7 @@ let caller: Account;
 let callee: Account;
 
 beforeAll(async () => {
-  worker = await Worker.init();
-  alice = await worker.rootAccount.createSubAccount("alice");
-  bob = await worker.rootAccount.createSubAccount("bob");
-  caller = await worker.rootAccount.devDeploy(fixture("caller.ts"));
-  callee = await worker.rootAccount.devDeploy(fixture("callee.ts"));
+  ({ worker, alice, bob, caller, callee } = await callerCallee());
 });
 
 function fnCall(methodName: string, args: unknown, gas = 30n * TGAS): Action {
