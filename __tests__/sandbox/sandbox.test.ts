@@ -98,6 +98,16 @@ function headline(message: string | undefined): string | undefined {
   return message?.split("\n")[0];
 }
 
+/** A successful transaction's parsed return value (undefined when it failed or is not parseable). */
+function returnValue(r: { succeeded: boolean; parseResult(): unknown }): unknown {
+  if (!r.succeeded) return undefined;
+  try {
+    return r.parseResult();
+  } catch {
+    return undefined;
+  }
+}
+
 async function localFlow(engine: EngineName): Promise<FlowResult> {
   const worker = await Worker.init({ engine });
   return runFlow(
@@ -107,14 +117,7 @@ async function localFlow(engine: EngineName): Promise<FlowResult> {
     },
     (step, raw) => {
       const r = raw as import("../../src/testing/index.js").TransactionResult;
-      let value: unknown;
-      if (r.succeeded) {
-        try {
-          value = r.parseResult();
-        } catch {
-          value = undefined;
-        }
-      }
+      const value = returnValue(r);
       const gas = r.outcomes.reduce((sum, o) => sum + o.gasBurnt, 0n);
       return { step, ok: r.succeeded, value, failure: headline(r.failureMessage), logs: r.logs, gas: gas.toString() };
     },
@@ -173,14 +176,7 @@ suite("near-workspaces sandbox", () => {
         },
         (step, raw) => {
           const r = raw as import("near-workspaces").TransactionResult;
-          let value: unknown;
-          if (r.succeeded) {
-            try {
-              value = r.parseResult();
-            } catch {
-              value = undefined;
-            }
-          }
+          let value = returnValue(r);
           // An empty return value parses to "" in near-workspaces and to undefined locally.
           if (value === "") value = undefined;
           return { step, ok: r.succeeded, value, failure: r.succeeded ? undefined : sandboxFailure(r.receiptFailureMessages), logs: r.logs, gas: r.gas_burnt };
