@@ -12,7 +12,7 @@ import type { Chain } from "../runtime/chain.js";
 import { cloneAccount, type AccountRecord } from "../runtime/state.js";
 
 /** Fields that are not state: configuration, the scheduler being installed, the async driver. */
-const SKIP = new Set(["config", "state", "scheduler", "driving", "driveWaiters"]);
+const SKIP = new Set(["config", "state", "scheduler", "driving", "awaited"]);
 /** Fields whose elements are never mutated once written: copied one level deep. */
 const SHALLOW = new Set(["blocks", "codes"]);
 

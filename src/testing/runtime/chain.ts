@@ -125,7 +125,8 @@ export class Chain {
   private nonce = 0;
   private scheduler: Scheduler | null = null;
   private driving = false;
-  private readonly driveWaiters = new Set<TxRecord>();
+  /** Transactions someone awaits (`wait()`), until they are done and their waiters resolved. */
+  private readonly awaited = new Set<TxRecord>();
 
   constructor(options: ChainOptions = {}) {
     this.config = { ...defaultRuntimeConfig(), ...options.config };
@@ -318,7 +319,7 @@ export class Chain {
     if (record.included && record.outstanding === 0) return Promise.resolve(this.outcomes(record.hash));
     return new Promise((resolve, reject) => {
       record.waiters.push(() => resolve(this.outcomes(record.hash)));
-      this.driveWaiters.add(record);
+      this.awaited.add(record);
       this.drive().catch(reject);
     });
   }
@@ -333,11 +334,11 @@ export class Chain {
     this.driving = true;
     try {
       await this.ready();
-      while ([...this.driveWaiters].some((t) => !(t.included && t.outstanding === 0))) {
+      while (this.awaited.size > 0) {
         await new Promise<void>((r) => setImmediate(r));
+        if (this.awaited.size === 0) break;
         if (!this.hasWork()) throw new Error("The chain is idle but a transaction is still waiting: this is a runtime bug");
         this.produceBlock();
-        for (const t of [...this.driveWaiters]) if (t.included && t.outstanding === 0) this.driveWaiters.delete(t);
       }
     } finally {
       this.driving = false;
@@ -402,11 +403,11 @@ export class Chain {
       for (const r of ready) this.processReceipt(r, block);
     }
     this.blocks.push(block);
-    for (const tx of this.txs.values()) {
-      if (tx.waiters.length > 0 && tx.included && tx.outstanding === 0) {
-        const waiters = tx.waiters.splice(0);
-        for (const w of waiters) w();
-      }
+    // Only awaited transactions can have waiters: no scan of every transaction ever submitted.
+    for (const tx of [...this.awaited]) {
+      if (!(tx.included && tx.outstanding === 0)) continue;
+      this.awaited.delete(tx);
+      for (const w of tx.waiters.splice(0)) w();
     }
     return block;
   }
