@@ -38,13 +38,7 @@ export async function guardKeys(account: Account): Promise<string[]> {
 
 /** Gas rewards `accountId` earned from the receipts of `results` (30 % of the gas its calls burnt). */
 export function rewards(results: TransactionResult[], accountId: string, _gasPrice?: bigint): bigint {
-  let total = 0n;
-  for (const r of results) {
-    for (const o of r.receiptsOutcome) {
-      if (o.executorId === accountId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.receiverReward;
-    }
-  }
-  return total;
+  return results.reduce((total, r) => total + r.receiverRewards(accountId), 0n);
 }
 
 /** Everything the signers paid for gas in these transactions. */

@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker, parseNEAR, TGAS, formatTrace, type Account, type Block, type TransactionResult } from "../../src/testing/index.js";
+import { Worker, parseNEAR, TGAS, formatTrace, type Block, type TransactionResult } from "../../src/testing/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const json = process.argv.includes("--json");
@@ -37,17 +37,6 @@ function format(yocto: bigint): string {
   const whole = abs / 10n ** 24n;
   const frac = (abs % 10n ** 24n).toString().padStart(24, "0").slice(0, 6);
   return `${sign}${whole}.${frac} NEAR`;
-}
-
-/** Gas rewards the contract earned in these transactions (30 % of the gas its calls burnt), from the outcomes. */
-function rewardsEarned(results: TransactionResult[], contractId: string, gasPrice: bigint): bigint {
-  let total = 0n;
-  for (const r of results) {
-    for (const o of r.receiptsOutcome) {
-      if (o.executorId === contractId && o.origin !== "gas-refund" && o.origin !== "deposit-refund") total += o.receiverReward;
-    }
-  }
-  return total;
 }
 
 async function runAgainst(kind: "naive" | "guarded"): Promise<RunReport> {
@@ -78,7 +67,8 @@ async function runAgainst(kind: "naive" | "guarded"): Promise<RunReport> {
   const contractAfter = (await contract.balance()).total;
   // Everything the user paid for gas: burnt tokens plus the share the executing contracts earned.
   const gasPaidByUser = [stake, withdraw].reduce((s, r) => s + r.gasBurnt, 0n) * worker.chain.config.gasPrice;
-  const rewards = rewardsEarned([stake, withdraw], contract.accountId, worker.chain.config.gasPrice);
+  // Gas rewards the contract earned (30 % of the gas its calls burnt), read from the outcomes.
+  const rewards = stake.receiverRewards(contract.accountId) + withdraw.receiverRewards(contract.accountId);
   const drop = contractBefore + rewards - contractAfter;
   const blocks: Block[] = worker.chain.blocks.slice(firstBlock);
   const heightOf = (r: TransactionResult, method: string) => r.receiptsOutcome.find((o) => o.methodName === method)?.blockHeight;

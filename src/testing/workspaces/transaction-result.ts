@@ -100,6 +100,15 @@ export class TransactionResult {
     return this.outcomes.reduce((s, o) => s + o.gasBurnt, 0n);
   }
 
+  /**
+   * yoctoNEAR the executing contracts earned as their 30 % share of the gas this transaction burnt (all
+   * of them, or `accountId`'s only): what a contract's balance grows by besides deposits.
+   * @example const earned = result.receiverRewards(contract.accountId);
+   */
+  receiverRewards(accountId?: string): bigint {
+    return this.receiptsOutcome.reduce((s, o) => (accountId === undefined || o.executorId === accountId ? s + o.receiverReward : s), 0n);
+  }
+
   /** Tokens burnt by the transaction and all its receipts. */
   get tokensBurnt(): bigint {
     return this.outcomes.reduce((s, o) => s + o.tokensBurnt, 0n);
