@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Worker, TGAS, ContractBundleError, encodeArgs, type Account } from "../../src/testing/index.js";
+import { Worker, TGAS, ContractBundleError, InvalidTxError, encodeArgs, type Account } from "../../src/testing/index.js";
 import { fixture, amountOf } from "./helpers.js";
 
 let worker: Worker;
@@ -131,23 +131,15 @@ describe("arguments, amounts and gas", () => {
     await rejectsWithoutEffect(() => worker.setExecutionGas(counter, "increment", -1n), "execution gas must not be negative", RangeError);
   });
 
-  test("bad input: gas over the per-transaction maximum (300 Tgas by default) is rejected", async () => {
+  test("bad input: gas over the per-transaction maximum (300 Tgas by default) is rejected as nearcore rejects it (InvalidTxError, see R29)", async () => {
     await rejectsWithoutEffect(
       () => alice.callRaw(counter, "increment", {}, { gas: 300n * TGAS + 1n }),
-      "Total prepaid gas 300000000000001 exceeds the maximum 300000000000000 per transaction (TotalPrepaidGasExceeded)",
-      RangeError,
+      "InvalidTxError: ActionsValidation(TotalPrepaidGasExceeded { total_prepaid_gas: 300000000000001, limit: 300000000000000 }): attach at most 300000000000000 gas in total",
+      InvalidTxError,
     );
     await rejectsWithoutEffect(() => alice.callRaw(counter, "increment", {}, { gas: 0n }), "gas must be positive", RangeError);
     // Exactly the maximum is fine.
     expect((await alice.callRaw(counter, "increment", {}, { gas: 300n * TGAS })).succeeded).toBe(true);
-  });
-
-  test("bad input: with the protocol ≥ 83 limit configured, 1 PGas is the maximum", async () => {
-    const w = await Worker.init({ config: { maxPrepaidGas: 10n ** 15n } });
-    const a = await w.rootAccount.createSubAccount("a");
-    const c = await w.rootAccount.devDeploy(fixture("counter.ts"));
-    expect((await a.callRaw(c, "increment", {}, { gas: 500n * TGAS })).succeeded).toBe(true);
-    expect(() => a.submitCall(c, "increment", {}, { gas: 10n ** 15n + 1n })).toThrow("exceeds the maximum 1000000000000000 per transaction (TotalPrepaidGasExceeded)");
   });
 
   test("bad input: a transaction the signer cannot afford is rejected (NotEnoughBalance)", async () => {

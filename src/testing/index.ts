@@ -15,7 +15,19 @@ export { Account, type CallOptions, type DevDeployOptions, type AccountBalance, 
 export { TransactionResult, TransactionFailedError } from "./workspaces/transaction-result.js";
 export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";
 export { Chain, type ChainOptions, type FaultRule, type TransactionHandle, type TransactionOutcomes, type Block } from "./runtime/chain.js";
-export { defaultRuntimeConfig, TGAS, ONE_NEAR, type RuntimeConfig, type Fee, type HostCosts } from "./runtime/config.js";
+export {
+  defaultRuntimeConfig,
+  resolveRuntimeConfig,
+  PROTOCOL_83_GAS_LIMITS,
+  TGAS,
+  ONE_NEAR,
+  type RuntimeConfig,
+  type RuntimeConfigOverrides,
+  type RuntimeLimits,
+  type Fee,
+  type HostCosts,
+} from "./runtime/config.js";
+export { InvalidTxError } from "./runtime/invalid-tx-error.js";
 export type { Action, ActionReceipt, DataReceipt, Receipt, ExecutionOutcome, ExecutionStatus, ReceiptFailure, StorageOpCounts } from "./runtime/types.js";
 export { formatTrace, type TraceEntry } from "./runtime/trace.js";
 export { bundleContract, renderContract, ContractBundleError, type ContractBundle, type RenderedContract } from "./loader/bundle-contract.js";

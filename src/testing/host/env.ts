@@ -139,31 +139,15 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
 
     // ------------------------------------------------------------ miscellaneous
     value_return: host("value_return", (value: unknown) => logic.valueReturn(bytes(value, "value"))),
+    // builder.c's `panic(msg)` calls nearcore's panic_utf8 with the message's UTF-8 bytes, and `panic()` panic.
     panic: host("panic", (...args: unknown[]) => {
-      if (args.length >= 1) logic.panic(cstr(args[0]));
+      if (args.length >= 1) logic.panicUtf8(str(args[0]));
       logic.panic("explicit guest panic");
     }),
-    panic_utf8: host("panic_utf8", (message: unknown) => {
-      const m = bytes(message, "message");
-      logic.panic(utf8Decoder.decode(m));
-    }),
-    log: host("log", (message: unknown) => {
-      const b = str(message);
-      logic.burn(cost.utf8DecodingBase + cost.utf8DecodingByte * BigInt(b.length));
-      logic.log(utf8Decoder.decode(b), b.length);
-    }),
-    log_utf8: host("log_utf8", (message: unknown) => {
-      const b = bytes(message, "message");
-      logic.burn(cost.utf8DecodingBase + cost.utf8DecodingByte * BigInt(b.length));
-      logic.log(utf8Decoder.decode(b), b.length);
-    }),
-    log_utf16: host("log_utf16", (message: unknown) => {
-      const b = bytes(message, "message");
-      logic.burn(cost.utf8DecodingBase + cost.utf8DecodingByte * BigInt(b.length));
-      let s = "";
-      for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
-      logic.log(s, b.length);
-    }),
+    panic_utf8: host("panic_utf8", (message: unknown) => logic.panicUtf8(bytes(message, "message"))),
+    log: host("log", (message: unknown) => logic.logUtf8(str(message))),
+    log_utf8: host("log_utf8", (message: unknown) => logic.logUtf8(bytes(message, "message"))),
+    log_utf16: host("log_utf16", (message: unknown) => logic.logUtf16(bytes(message, "message"))),
 
     // ------------------------------------------------------------ promises
     promise_create: host(
@@ -237,19 +221,20 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
     ),
     promise_batch_action_add_key_with_full_access: host(
       "promise_batch_action_add_key_with_full_access",
-      (index: unknown, key: unknown, nonce: unknown) =>
-        logic.promiseBatchActionAddKey(u64(index, "promise_index"), bytes(key, "public key"), u64(nonce, "nonce"), { kind: "FullAccess" }),
+      (index: unknown, key: unknown, nonce: unknown) => logic.promiseBatchActionAddKeyWithFullAccess(u64(index, "promise_index"), bytes(key, "public key"), u64(nonce, "nonce")),
       true,
     ),
     promise_batch_action_add_key_with_function_call: host(
       "promise_batch_action_add_key_with_function_call",
       (index: unknown, key: unknown, nonce: unknown, allowance: unknown, receiver: unknown, methods: unknown) =>
-        logic.promiseBatchActionAddKey(u64(index, "promise_index"), bytes(key, "public key"), u64(nonce, "nonce"), {
-          kind: "FunctionCall",
-          allowance: u128(allowance, "allowance"),
-          receiverId: cstr(receiver),
-          methodNames: cstr(methods).split(",").filter((x) => x.length > 0),
-        }),
+        logic.promiseBatchActionAddKeyWithFunctionCall(
+          u64(index, "promise_index"),
+          bytes(key, "public key"),
+          u64(nonce, "nonce"),
+          u128(allowance, "allowance"),
+          cstr(receiver),
+          str(methods),
+        ),
       true,
     ),
     promise_batch_action_delete_key: host(

@@ -9,6 +9,7 @@ export type AbortKind =
   | "HostError"
   | "ProhibitedInView"
   | "MethodNotFound"
+  | "MethodEmptyName"
   | "CodeDoesNotExist"
   | "NewReceiptValidationError";
 
@@ -36,6 +37,8 @@ export function abortMessage(kind: AbortKind, detail: string): string {
       return `ProhibitedInView { method_name: "${detail}" }`;
     case "MethodNotFound":
       return "MethodResolveError(MethodNotFound)";
+    case "MethodEmptyName":
+      return "MethodResolveError(MethodEmptyName)";
     case "CodeDoesNotExist":
       return `CompilationError(CodeDoesNotExist { account_id: "${detail}" })`;
     default:

@@ -8,6 +8,7 @@ import type { Action, DataReceiver, StorageOpCounts } from "../runtime/types.js"
 import type { AccountRecord } from "../runtime/state.js";
 import { storageKey } from "../runtime/state.js";
 import { isValidAccountId } from "../runtime/account-id.js";
+import { methodNamesBytes, utf8Length } from "../runtime/fees.js";
 import { HostAbort, abortMessage, type AbortKind } from "./errors.js";
 
 /** Everything a function call can learn about its context. */
@@ -52,6 +53,9 @@ export interface ValidatorInfo {
 }
 
 const U64_MAX = (1n << 64n) - 1n;
+/** What a register costs against `registers_memory_limit` besides its bytes (nearcore counts a u64 per register). */
+const REGISTER_OVERHEAD = 8;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Registers, gas, promises, storage and logs of one function call. */
 export class VMLogic {
@@ -66,7 +70,10 @@ export class VMLogic {
   abort: HostAbort | null = null;
   /** Balance of the account during the call: includes the attached deposit, drops as deposits are attached (R21). */
   balance: bigint;
-  private totalLogBytes = 0;
+  /** Σ UTF-8 bytes of the logs so far (nearcore's `total_log_length`). */
+  private totalLogLength = 0;
+  /** Σ (8 + length) over the registers (nearcore's `total_memory_usage` of registers). */
+  private registersMemory = 0;
   storageUsage: bigint;
   /** Storage host calls made so far (counted once their gas is paid). */
   readonly storageOps: StorageOpCounts = { reads: 0, writes: 0, removes: 0, hasKeys: 0 };
@@ -108,13 +115,13 @@ export class VMLogic {
   deduct(burn: bigint, use: bigint): void {
     const newBurnt = this.burntGas + burn;
     const newUsed = this.usedGas + use;
-    if (newBurnt <= this.config.maxGasBurnt && newUsed <= this.ctx.prepaidGas) {
+    if (newBurnt <= this.config.limits.maxGasBurnt && newUsed <= this.ctx.prepaidGas) {
       this.burntGas = newBurnt;
       this.usedGas = newUsed;
       return;
     }
-    if (newBurnt > this.config.maxGasBurnt && this.config.maxGasBurnt < this.ctx.prepaidGas) {
-      this.burntGas = this.config.maxGasBurnt;
+    if (newBurnt > this.config.limits.maxGasBurnt && this.config.limits.maxGasBurnt < this.ctx.prepaidGas) {
+      this.burntGas = this.config.limits.maxGasBurnt;
       this.usedGas = this.burntGas;
       this.fail("GasLimitExceeded");
     }
@@ -125,10 +132,10 @@ export class VMLogic {
 
   /** Burns every unit of prepaid gas: what a contract stuck in a loop ends with. */
   exhaustGas(): never {
-    const all = this.ctx.prepaidGas < this.config.maxGasBurnt ? this.ctx.prepaidGas : this.config.maxGasBurnt;
+    const all = this.ctx.prepaidGas < this.config.limits.maxGasBurnt ? this.ctx.prepaidGas : this.config.limits.maxGasBurnt;
     this.burntGas = all;
     this.usedGas = all;
-    return this.fail(this.ctx.prepaidGas > this.config.maxGasBurnt ? "GasLimitExceeded" : "GasExceeded");
+    return this.fail(this.ctx.prepaidGas > this.config.limits.maxGasBurnt ? "GasLimitExceeded" : "GasExceeded");
   }
 
   /** Burns the send fee and reserves the exec fee of an action created by this call. */
@@ -150,33 +157,135 @@ export class VMLogic {
     return data === undefined ? U64_MAX : BigInt(data.length);
   }
 
+  /**
+   * nearcore's `Registers::set`: the write is paid first, then the limits are checked, each a
+   * MemoryAccessViolation: the register's size (`max_register_size`), the number of registers
+   * (`max_number_registers`: once it is reached even an existing register cannot be rewritten, a nearcore
+   * bug that is part of the protocol), and their total memory (`registers_memory_limit`).
+   */
   writeRegister(id: bigint, data: Uint8Array): void {
-    if (data.length > this.config.limits.maxRegisterBytes) this.fail("HostError", "MemoryAccessViolation");
+    const limits = this.config.limits;
     this.burn(this.config.host.writeRegisterBase + this.config.host.writeRegisterByte * BigInt(data.length));
+    if (data.length > limits.maxRegisterSize) this.fail("HostError", "MemoryAccessViolation");
+    if (this.registers.size >= limits.maxNumberRegisters) this.fail("HostError", "MemoryAccessViolation");
+    const old = this.registers.get(id);
+    const memory = this.registersMemory - (old === undefined ? 0 : old.length + REGISTER_OVERHEAD) + data.length + REGISTER_OVERHEAD;
+    if (memory > limits.registersMemoryLimit) this.fail("HostError", "MemoryAccessViolation");
+    this.registersMemory = memory;
     this.registers.set(id, data.slice());
   }
 
   // ---------------------------------------------------------------- logs and return
 
-  log(message: string, byteLength: number): void {
-    if (this.logs.length >= this.config.limits.maxLogs) this.fail("HostError", `NumberOfLogsExceeded { limit: ${this.config.limits.maxLogs} }`);
-    this.totalLogBytes += byteLength;
-    if (this.totalLogBytes > this.config.limits.maxTotalLogBytes) {
-      this.fail("HostError", `TotalLogLengthExceeded { length: ${this.totalLogBytes}, limit: ${this.config.limits.maxTotalLogBytes} }`);
+  private totalLogLengthExceeded(added: number): never {
+    return this.fail("HostError", `TotalLogLengthExceeded { length: ${this.totalLogLength + added}, limit: ${this.config.limits.maxTotalLogLength} }`);
+  }
+
+  /** Bytes a log or panic message may still take (`max_total_log_length` minus the logs so far). */
+  private remainingLogLength(): number {
+    return Math.max(0, this.config.limits.maxTotalLogLength - this.totalLogLength);
+  }
+
+  /**
+   * nearcore's `get_utf8_string`: pays the decoding base, rejects a message longer than the log length
+   * left (TotalLogLengthExceeded) before paying for its bytes, then decodes it (BadUTF8).
+   */
+  private readUtf8(bytes: Uint8Array): string {
+    const h = this.config.host;
+    this.burn(h.utf8DecodingBase);
+    if (bytes.length > this.remainingLogLength()) this.totalLogLengthExceeded(bytes.length);
+    this.burn(h.utf8DecodingByte * BigInt(bytes.length));
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      return this.fail("HostError", "BadUTF8");
     }
-    this.burn(this.config.host.logBase + this.config.host.logByte * BigInt(byteLength));
+  }
+
+  /** nearcore's `get_utf16_string`: the same for UTF-16LE (BadUTF16 for an odd length or a lone surrogate). */
+  private readUtf16(bytes: Uint8Array): string {
+    const h = this.config.host;
+    this.burn(h.utf16DecodingBase);
+    if (bytes.length % 2 !== 0) this.fail("HostError", "BadUTF16");
+    if (bytes.length > this.remainingLogLength()) this.totalLogLengthExceeded(bytes.length);
+    this.burn(h.utf16DecodingByte * BigInt(bytes.length));
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 2) {
+      const unit = bytes[i] | (bytes[i + 1] << 8);
+      const high = unit >= 0xd800 && unit <= 0xdbff;
+      const low = unit >= 0xdc00 && unit <= 0xdfff;
+      if (low) this.fail("HostError", "BadUTF16");
+      if (high) {
+        const next = i + 3 < bytes.length ? bytes[i + 2] | (bytes[i + 3] << 8) : -1;
+        if (next < 0xdc00 || next > 0xdfff) this.fail("HostError", "BadUTF16");
+        s += String.fromCharCode(unit, next);
+        i += 2;
+      } else s += String.fromCharCode(unit);
+    }
+    return s;
+  }
+
+  /**
+   * Pays for a decoded log message and keeps it (nearcore's `log_base`, `log_byte` and `checked_push_log`:
+   * the total counts the message's UTF-8 bytes).
+   */
+  private pushLog(message: string): void {
+    const length = utf8Length(message);
+    this.burn(this.config.host.logBase + this.config.host.logByte * BigInt(length));
+    if (this.totalLogLength + length > this.config.limits.maxTotalLogLength) this.totalLogLengthExceeded(length);
+    this.totalLogLength += length;
     this.logs.push(message);
   }
 
+  /** NumberOfLogsExceeded, checked before anything of the message is read or paid for. */
+  private checkCanAddLog(): void {
+    if (this.logs.length >= this.config.limits.maxNumberLogs) this.fail("HostError", `NumberOfLogsExceeded { limit: ${this.config.limits.maxNumberLogs} }`);
+  }
+
+  /** `log_utf8` (near-sdk-js's `env.log` and `env.log_utf8`): limits checked in nearcore's order (R26). */
+  logUtf8(bytes: Uint8Array): void {
+    this.checkCanAddLog();
+    this.pushLog(this.readUtf8(bytes));
+  }
+
+  /** `log_utf16`. */
+  logUtf16(bytes: Uint8Array): void {
+    this.checkCanAddLog();
+    this.pushLog(this.readUtf16(bytes));
+  }
+
+  /**
+   * `value_return`: a value longer than `max_length_returned_data` is ReturnedValueLengthExceeded (R23);
+   * otherwise each receiver of the output is paid per byte (send + exec, the sender's own account at the
+   * SIR price) and the value becomes the call's result.
+   */
   valueReturn(value: Uint8Array): void {
-    const perByte = this.config.fees.dataReceiptCreationPerByte;
-    const receivers = BigInt(this.ctx.outputDataReceivers.length);
-    if (receivers > 0n) this.burn((perByte.send + perByte.exec) * BigInt(value.length) * receivers);
+    const limit = this.config.limits.maxLengthReturnedData;
+    if (value.length > limit) this.fail("HostError", `ReturnedValueLengthExceeded { length: ${value.length}, limit: ${limit} }`);
+    const f = this.config.fees;
+    let gas = 0n;
+    for (const receiver of this.ctx.outputDataReceivers) {
+      const perByte = receiver.receiverId === this.ctx.currentAccountId ? f.dataReceiptCreationPerByteSir : f.dataReceiptCreationPerByte;
+      gas += (perByte.send + perByte.exec) * BigInt(value.length);
+    }
+    this.burn(gas);
     this.returnData = { kind: "value", value: value.slice() };
   }
 
+  /** A panic without a message read from the contract (nearcore's `panic`, or a fault a test injects). */
   panic(message: string): never {
     return this.fail("GuestPanic", message);
+  }
+
+  /**
+   * `panic_utf8` (near-sdk-js's `env.panic(msg)`, `env.panic_utf8` and an uncaught exception): the message
+   * is read like a log, so it is paid for and a message longer than the log length left is
+   * TotalLogLengthExceeded instead of a panic. `unpaidSuffix` is appended to the panic message without
+   * being paid for or counted: the stack frames of an uncaught exception, which differ between engines
+   * and from the chain's.
+   */
+  panicUtf8(bytes: Uint8Array, unpaidSuffix = ""): never {
+    return this.fail("GuestPanic", this.readUtf8(bytes) + unpaidSuffix);
   }
 
   // ---------------------------------------------------------------- storage
@@ -185,19 +294,19 @@ export class VMLogic {
     return this.config.host.touchingTrieNode * BigInt(keyLength + 1);
   }
 
+  /** KeyLengthExceeded (R28): checked after the operation's base cost, before its per-byte cost. */
   private checkKey(key: Uint8Array): void {
-    if (key.length > this.config.limits.maxStorageKeyBytes) {
-      this.fail("HostError", `KeyLengthExceeded { length: ${key.length}, limit: ${this.config.limits.maxStorageKeyBytes} }`);
-    }
+    const limit = this.config.limits.maxLengthStorageKey;
+    if (key.length > limit) this.fail("HostError", `KeyLengthExceeded { length: ${key.length}, limit: ${limit} }`);
   }
 
   storageWrite(key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
-    this.checkKey(key);
-    if (value.length > this.config.limits.maxStorageValueBytes) {
-      this.fail("HostError", `ValueLengthExceeded { length: ${value.length}, limit: ${this.config.limits.maxStorageValueBytes} }`);
-    }
     const h = this.config.host;
-    this.burn(h.storageWriteBase + h.storageWriteKeyByte * BigInt(key.length) + h.storageWriteValueByte * BigInt(value.length) + this.trieCost(key.length));
+    this.burn(h.storageWriteBase);
+    this.checkKey(key);
+    const limit = this.config.limits.maxLengthStorageValue;
+    if (value.length > limit) this.fail("HostError", `ValueLengthExceeded { length: ${value.length}, limit: ${limit} }`);
+    this.burn(h.storageWriteKeyByte * BigInt(key.length) + h.storageWriteValueByte * BigInt(value.length) + this.trieCost(key.length));
     this.storageOps.writes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
@@ -212,9 +321,10 @@ export class VMLogic {
   }
 
   storageRead(key: Uint8Array): Uint8Array | undefined {
-    this.checkKey(key);
     const h = this.config.host;
-    this.burn(h.storageReadBase + h.storageReadKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageReadBase);
+    this.checkKey(key);
+    this.burn(h.storageReadKeyByte * BigInt(key.length) + this.trieCost(key.length));
     this.storageOps.reads += 1;
     const value = this.account.storage.get(storageKey(key));
     if (value) this.burn(h.storageReadValueByte * BigInt(value.length));
@@ -222,9 +332,10 @@ export class VMLogic {
   }
 
   storageRemove(key: Uint8Array): Uint8Array | undefined {
-    this.checkKey(key);
     const h = this.config.host;
-    this.burn(h.storageRemoveBase + h.storageRemoveKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageRemoveBase);
+    this.checkKey(key);
+    this.burn(h.storageRemoveKeyByte * BigInt(key.length) + this.trieCost(key.length));
     this.storageOps.removes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
@@ -237,9 +348,10 @@ export class VMLogic {
   }
 
   storageHasKey(key: Uint8Array): boolean {
-    this.checkKey(key);
     const h = this.config.host;
-    this.burn(h.storageHasKeyBase + h.storageHasKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageHasKeyBase);
+    this.checkKey(key);
+    this.burn(h.storageHasKeyByte * BigInt(key.length) + this.trieCost(key.length));
     this.storageOps.hasKeys += 1;
     return this.account.storage.has(storageKey(key));
   }
@@ -276,9 +388,8 @@ export class VMLogic {
    */
   private checkedPushPromise(entry: PromiseEntry): bigint {
     this.promises.push(entry);
-    if (this.promises.length > this.config.limits.maxPromisesPerCall) {
-      this.fail("HostError", `NumberPromisesExceeded { number_of_promises: ${this.promises.length}, limit: ${this.config.limits.maxPromisesPerCall} }`);
-    }
+    const limit = this.config.limits.maxPromisesPerFunctionCallAction;
+    if (this.promises.length > limit) this.fail("HostError", `NumberPromisesExceeded { number_of_promises: ${this.promises.length}, limit: ${limit} }`);
     return BigInt(this.promises.length - 1);
   }
 
@@ -305,8 +416,9 @@ export class VMLogic {
       else receiptIndices.push(...entry.receiptIndices);
       // R8: the limit counts receipts, so joining joint promises counts all their members (nearcore
       // checks the flattened count inside this loop, "to prevent abuse of too many joined vectors").
-      if (receiptIndices.length > this.config.limits.maxPromiseAndMembers) {
-        this.fail("HostError", `NumberInputDataDependenciesExceeded { number_of_input_data_dependencies: ${receiptIndices.length}, limit: ${this.config.limits.maxPromiseAndMembers} }`);
+      const limit = this.config.limits.maxNumberInputDataDependencies;
+      if (receiptIndices.length > limit) {
+        this.fail("HostError", `NumberInputDataDependenciesExceeded { number_of_input_data_dependencies: ${receiptIndices.length}, limit: ${limit} }`);
       }
     }
     return this.checkedPushPromise({ kind: "and", receiptIndices });
@@ -315,8 +427,8 @@ export class VMLogic {
   private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n): number {
     const receiptIndex = this.receiptIndexOf(promiseIndex);
     const receipt = this.newReceipts[receiptIndex];
-    // No limit on the number of actions here: as in nearcore, it is checked when the call's new receipts
-    // are validated after the call (R13, apply-receipt.ts `validateNewReceipts`).
+    // No limit on the number of actions, the method name or the arguments here: as in nearcore, they are
+    // checked when the call's new receipts are validated after the call (apply-receipt.ts, verifier.ts).
     this.payActionFee(fee, sendFee, times);
     receipt.actions.push(action);
     return receipt.actions.length - 1;
@@ -333,9 +445,10 @@ export class VMLogic {
   }
 
   promiseBatchActionFunctionCall(promiseIndex: bigint, methodName: string, args: Uint8Array, amount: bigint, gas: bigint, weight = 0n): void {
+    if (methodName.length === 0) this.fail("HostError", "EmptyMethodName");
     const f = this.config.fees;
     const sir = this.isSir(promiseIndex);
-    const bytes = BigInt(methodName.length + args.length);
+    const bytes = BigInt(utf8Length(methodName) + args.length);
     const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
     this.payActionFee(f.functionCallBase);
     this.deduct(perByte.send * bytes, (perByte.send + perByte.exec) * bytes);
@@ -356,6 +469,8 @@ export class VMLogic {
   }
 
   promiseBatchActionDeployContract(promiseIndex: bigint, code: Uint8Array): void {
+    const limit = this.config.limits.maxContractSize;
+    if (code.length > limit) this.fail("HostError", `ContractSizeExceeded { size: ${code.length}, limit: ${limit} }`);
     const f = this.config.fees;
     this.payActionFee(f.deployContractPerByte, f.deployContractPerByte.send, BigInt(code.length));
     this.addAction(promiseIndex, { type: "DeployContract", code: code.slice() }, f.deployContractBase);
@@ -365,8 +480,27 @@ export class VMLogic {
     this.addAction(promiseIndex, { type: "Stake", stake: amount, publicKey: publicKey.slice() }, this.config.fees.stake);
   }
 
-  promiseBatchActionAddKey(promiseIndex: bigint, publicKey: Uint8Array, nonce: bigint, permission: Action & { type: "AddKey" } extends { permission: infer P } ? P : never): void {
-    this.addAction(promiseIndex, { type: "AddKey", publicKey: publicKey.slice(), nonce, permission }, this.config.fees.addKey);
+  promiseBatchActionAddKeyWithFullAccess(promiseIndex: bigint, publicKey: Uint8Array, nonce: bigint): void {
+    this.addAction(promiseIndex, { type: "AddKey", publicKey: publicKey.slice(), nonce, permission: { kind: "FullAccess" } }, this.config.fees.addKey);
+  }
+
+  /**
+   * `promise_batch_action_add_key_with_function_call`: `methodNames` are the comma-separated UTF-8 bytes the
+   * contract passed (an empty name is EmptyMethodName); the key's fee is its base plus a per-byte fee for
+   * each name and its terminator. The names' limits are checked when the receipt is validated (R25).
+   */
+  promiseBatchActionAddKeyWithFunctionCall(promiseIndex: bigint, publicKey: Uint8Array, nonce: bigint, allowance: bigint, receiverId: string, methodNames: Uint8Array): void {
+    this.checkAccountId(receiverId);
+    const names = splitMethodNames(methodNames);
+    if (names === null) this.fail("HostError", "EmptyMethodName");
+    const f = this.config.fees;
+    const sir = this.isSir(promiseIndex);
+    const bytes = BigInt(methodNamesBytes(names));
+    const perByte = sir ? f.addKeyFunctionCallPerByteSir : f.addKeyFunctionCallPerByte;
+    this.payActionFee(f.addKeyFunctionCall);
+    this.deduct(perByte.send * bytes, (perByte.send + perByte.exec) * bytes);
+    const permission = { kind: "FunctionCall" as const, allowance, receiverId, methodNames: names };
+    this.addAction(promiseIndex, { type: "AddKey", publicKey: publicKey.slice(), nonce, permission }, { send: 0n, exec: 0n });
   }
 
   promiseBatchActionDeleteKey(promiseIndex: bigint, publicKey: Uint8Array): void {
@@ -419,4 +553,18 @@ export class VMLogic {
     });
     this.usedGas += distributed;
   }
+}
+
+/** nearcore's `split_method_names`: names separated by commas; none for empty input, null when a name is empty. */
+function splitMethodNames(raw: Uint8Array): string[] | null {
+  if (raw.length === 0) return [];
+  const names: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= raw.length; i++) {
+    if (i < raw.length && raw[i] !== 0x2c) continue;
+    if (i === start) return null;
+    names.push(new TextDecoder().decode(raw.subarray(start, i)));
+    start = i + 1;
+  }
+  return names;
 }

@@ -13,6 +13,7 @@ import { totalDeposit, totalExecFees, totalPrepaidGas, execFee } from "./fees.js
 import { deriveId, randomSeed } from "./ids.js";
 import { isDirectSubAccount, isImplicitAccountId } from "./account-id.js";
 import { runFunctionCall } from "./function-call.js";
+import { validateNewReceipt } from "./verifier.js";
 import type { CompiledContract } from "../loader/vm-engine.js";
 import type { NewReceipt, ValidatorInfo } from "../host/vm-logic.js";
 
@@ -196,7 +197,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           break;
         }
         account.amount = call.balance;
-        const validation = validateNewReceipts(call.newReceipts, config.limits.maxActionsPerReceipt);
+        const validation = validateNewReceipts(config, receipt, call.newReceipts);
         if (validation) {
           result = failure("NewReceiptValidationError", validation, index);
           break;
@@ -326,20 +327,27 @@ function refundReceipt(parent: ActionReceipt, to: string, amount: bigint, origin
 }
 
 /**
- * nearcore's `validate_receipt` checks that matter to contracts (R10, R13): at most `maxActions` actions per
- * receipt, no 0-gas call, DeleteAccount last. They run after the call, so a failing one fails the receipt
- * with NewReceiptValidationError, not the call with a host error.
+ * nearcore's `validate_receipt` of each receipt a function call created, in creation order (R10, R13,
+ * R24, R25): size, input data dependencies, then actions (count, 0-gas calls, method names, arguments,
+ * access keys, DeleteAccount last, total prepaid gas). It runs after the call, before the receipt's output
+ * is forwarded to a returned promise, so a failing one fails the receipt with NewReceiptValidationError,
+ * not the call with a host error. Returns the first violation as nearcore prints it.
  */
-function validateNewReceipts(receipts: NewReceipt[], maxActions: number): string | null {
-  for (const r of receipts) {
-    if (r.actions.length > maxActions) {
-      return `ActionsValidation(TotalNumberOfActionsExceeded { total_number_of_actions: ${r.actions.length}, limit: ${maxActions} })`;
-    }
-    for (let i = 0; i < r.actions.length; i++) {
-      const a = r.actions[i];
-      if (a.type === "FunctionCall" && a.gas === 0n) return "ActionsValidation(FunctionCallZeroAttachedGas)";
-      if (a.type === "DeleteAccount" && i !== r.actions.length - 1) return "ActionsValidation(DeleteActionMustBeFinal)";
-    }
+function validateNewReceipts(config: RuntimeConfig, parent: ActionReceipt, receipts: NewReceipt[]): string | null {
+  const outputs: string[][] = receipts.map(() => []);
+  for (const r of receipts) for (const producer of r.dependsOn) outputs[producer].push(r.receiverId);
+  for (let j = 0; j < receipts.length; j++) {
+    const r = receipts[j];
+    const found = validateNewReceipt(config.limits, {
+      predecessorId: parent.receiverId,
+      receiverId: r.receiverId,
+      signerId: parent.signerId,
+      signerPublicKey: parent.signerPublicKey,
+      outputDataReceiverIds: outputs[j],
+      inputDataIds: r.dependsOn.length,
+      actions: r.actions,
+    });
+    if (found) return found.message;
   }
   return null;
 }

@@ -6,13 +6,15 @@
  * run first, then incoming ones in queue order. Everything is deterministic: the same submissions give the
  * same blocks, ids, outcomes and trace.
  */
-import { defaultRuntimeConfig, type RuntimeConfig } from "./config.js";
+import { resolveRuntimeConfig, type RuntimeConfig, type RuntimeConfigOverrides } from "./config.js";
 import type { Action, ActionReceipt, DataReceipt, ExecutionOutcome, Receipt } from "./types.js";
 import { StateStore, storageUsage, requiredStorageBalance, type AccountRecord, type ContractCode } from "./state.js";
 import { applyActionReceipt, SYSTEM_ACCOUNT, type ApplyContext } from "./apply-receipt.js";
 import { totalDeposit, totalExecFees, totalPrepaidGas, totalSendFees } from "./fees.js";
 import { deriveId, publicKeyFor } from "./ids.js";
 import { assertAccountId } from "./account-id.js";
+import { validateTransaction } from "./verifier.js";
+import { InvalidTxError } from "./invalid-tx-error.js";
 import { runFunctionCall } from "./function-call.js";
 import { compileForVm, type CompiledContract } from "../loader/vm-engine.js";
 import { compileForQuickJS, isQuickJSLoaded, loadQuickJS } from "../loader/quickjs-engine.js";
@@ -45,8 +47,11 @@ export interface FaultRule {
 export type Scheduler = (ready: readonly Receipt[], height: bigint) => number[];
 
 export interface ChainOptions {
-  /** Overrides of the fee table, limits and defaults. */
-  config?: Partial<RuntimeConfig>;
+  /**
+   * Overrides of the fee table, limits and defaults; a `limits` object overrides only the limits it names
+   * (`{ limits: PROTOCOL_83_GAS_LIMITS }` models the 1 PGas limits of protocol ≥ 83).
+   */
+  config?: RuntimeConfigOverrides;
   /** Account allowed to create top-level accounts (default "registrar"). */
   registrarAccountId?: string;
   /**
@@ -129,7 +134,7 @@ export class Chain {
   private readonly awaited = new Set<TxRecord>();
 
   constructor(options: ChainOptions = {}) {
-    this.config = { ...defaultRuntimeConfig(), ...options.config };
+    this.config = resolveRuntimeConfig(options.config);
     this.registrarAccountId = options.registrarAccountId ?? "registrar";
     this.engine = resolveEngine(options.engine);
     if (this.engine === "quickjs") loadQuickJS().catch(() => {});
@@ -243,26 +248,22 @@ export class Chain {
 
   /**
    * Signs and submits a transaction to the pool: it is included in the next block (or in a later one with
-   * `atBlock`). Validation happens at submission: bad ids, negative amounts, gas over the limit and an
-   * unaffordable cost throw here and change nothing.
+   * `atBlock`). Validation happens at submission: bad ids and negative amounts throw a TypeError or
+   * RangeError, a transaction nearcore would reject (its actions or its size break `config.limits`) throws
+   * an {@link InvalidTxError}, an unaffordable cost a RangeError; none of them changes anything.
    */
   submit(signerId: string, receiverId: string, actions: Action[], options: { atBlock?: bigint } = {}): TransactionHandle {
     assertAccountId(signerId, "signer id");
     assertAccountId(receiverId, "receiver id");
     if (!this.state.has(signerId)) throw new Error(`Signer account ${signerId} does not exist`);
     if (actions.length === 0) throw new Error("A transaction needs at least one action");
-    if (actions.length > this.config.limits.maxActionsPerReceipt) throw new Error(`Too many actions: ${actions.length} > ${this.config.limits.maxActionsPerReceipt}`);
     for (const a of actions) {
       if ((a.type === "Transfer" || a.type === "FunctionCall") && a.deposit < 0n) throw new RangeError(`Deposit must not be negative (got ${a.deposit})`);
-      if (a.type === "FunctionCall") {
-        if (a.gas <= 0n) throw new RangeError(`Attached gas must be positive (got ${a.gas})`);
-        if (a.args.length > this.config.limits.maxArgsBytes) throw new RangeError(`Arguments are ${a.args.length} bytes, over the ${this.config.limits.maxArgsBytes} limit`);
-      }
+      if (a.type === "FunctionCall" && a.gas < 0n) throw new RangeError(`Attached gas must not be negative (got ${a.gas})`);
     }
-    const prepaid = totalPrepaidGas(actions);
-    if (prepaid > this.config.maxPrepaidGas) {
-      throw new RangeError(`Total prepaid gas ${prepaid} exceeds the maximum ${this.config.maxPrepaidGas} per transaction (TotalPrepaidGasExceeded)`);
-    }
+    // nearcore's `validate_transaction`: the actions against the limits, then the transaction's size.
+    const invalid = validateTransaction(this.config.limits, { signerId, signerPublicKey: publicKeyFor(signerId), receiverId, actions });
+    if (invalid) throw new InvalidTxError(invalid);
     const hash = deriveId("tx", signerId, receiverId, this.nonce++, this.height);
     const record: TxRecord = {
       hash,
@@ -588,7 +589,7 @@ export class Chain {
       methodName,
       args,
       deposit: 0n,
-      prepaidGas: this.config.maxGasBurnt,
+      prepaidGas: this.config.limits.maxGasBurnt,
       blockHeight: this.height,
       blockTimestamp: this.timestampNs,
       epochHeight: this.epochHeight(),

@@ -1,9 +1,10 @@
 /**
  * Fee table, limits and defaults of the local runtime.
  *
- * Figures come from nearcore's `core/parameters/res/runtime_configs/parameters.yaml` as summarised in
- * `near-semantics.md` (gas and fees). Everything is overridable per `Chain` so a test can model
- * another protocol version (for example the 1 PGas transaction limit of protocol ≥ 83).
+ * Figures come from nearcore's `core/parameters/res/runtime_configs/parameters.yaml` and its resolved
+ * snapshots (protocol 84-86) as summarised in `near-semantics.md`. Everything is overridable per `Chain`
+ * so a test can model another protocol version (for example the 1 PGas limits of protocol ≥ 83:
+ * `Worker.init({ config: { limits: PROTOCOL_83_GAS_LIMITS } })`).
  */
 
 /** Send / exec cost pair of an action fee, in gas units. */
@@ -38,6 +39,8 @@ export interface HostCosts {
   logByte: bigint;
   utf8DecodingBase: bigint;
   utf8DecodingByte: bigint;
+  utf16DecodingBase: bigint;
+  utf16DecodingByte: bigint;
   sha256Base: bigint;
   sha256Byte: bigint;
   keccak256Base: bigint;
@@ -54,13 +57,82 @@ export interface HostCosts {
   validatorStakeBase: bigint;
 }
 
+/**
+ * nearcore's `limit_config`, with its names in camelCase. Each limit is checked where nearcore checks it,
+ * with nearcore's error: host functions (VMLogic) fail the call with a host error, the actions of a
+ * transaction are validated before it is accepted (an `InvalidTxError` is thrown and nothing is queued),
+ * and the receipts a call creates are validated after the call (the receipt fails with
+ * `NewReceiptValidationError`). Override any of them to model another protocol version:
+ * `Worker.init({ config: { limits: { maxTotalLogLength: 8192 } } })`.
+ */
+export interface RuntimeLimits {
+  /**
+   * `max_gas_burnt`: gas one function call may burn (GasLimitExceeded beyond it). 300 Tgas by default
+   * (protocol < 83); 1 PGas from protocol 83.
+   */
+  maxGasBurnt: bigint;
+  /**
+   * `max_total_prepaid_gas`: gas all function calls of one transaction or receipt may attach together
+   * (`ActionsValidation(TotalPrepaidGasExceeded)`). 300 Tgas by default (protocol < 83, what most tooling
+   * assumes); 1 PGas from protocol 83 ({@link PROTOCOL_83_GAS_LIMITS}).
+   */
+  maxTotalPrepaidGas: bigint;
+  /** `max_actions_per_receipt`: actions in one transaction or receipt (`TotalNumberOfActionsExceeded`). */
+  maxActionsPerReceipt: number;
+  /**
+   * `max_number_bytes_method_names`: Σ (length + 1) of the method names of a function-call access key
+   * (`AddKeyMethodNamesNumberOfBytesExceeded`).
+   */
+  maxNumberBytesMethodNames: number;
+  /**
+   * `max_length_method_name`: bytes of a function call's method name (`FunctionCallMethodNameLengthExceeded`)
+   * and of each method name of a function-call access key (`AddKeyMethodNameLengthExceeded`).
+   */
+  maxLengthMethodName: number;
+  /** `max_arguments_length`: bytes of a function call's arguments (`FunctionCallArgumentsLengthExceeded`). */
+  maxArgumentsLength: number;
+  /** `max_length_returned_data`: bytes a call may return with `value_return` (`ReturnedValueLengthExceeded`). */
+  maxLengthReturnedData: number;
+  /** `max_contract_size`: bytes of deployed code (`ContractSizeExceeded`). */
+  maxContractSize: number;
+  /**
+   * `max_transaction_size`: borsh size of a transaction (`TransactionSizeExceeded`), checked after its
+   * actions. 1.5 MiB since protocol 68: a transaction cannot carry arguments anywhere near
+   * `maxArgumentsLength`.
+   */
+  maxTransactionSize: number;
+  /**
+   * `max_receipt_size`: borsh size of a receipt a call creates (`ReceiptSizeExceeded`), checked before its
+   * actions. 4 MiB since protocol 69 (the local size follows nearcore's receipt layout; see
+   * docs/differences.md).
+   */
+  maxReceiptSize: number;
+  /** `max_length_storage_key`: bytes of a storage key (`KeyLengthExceeded`). */
+  maxLengthStorageKey: number;
+  /** `max_length_storage_value`: bytes of a storage value (`ValueLengthExceeded`). */
+  maxLengthStorageValue: number;
+  /** `max_promises_per_function_call_action`: promises one call may create, joint ones included (`NumberPromisesExceeded`). */
+  maxPromisesPerFunctionCallAction: number;
+  /** `max_number_input_data_dependencies`: members of a `promise_and`, nested ones counted (`NumberInputDataDependenciesExceeded`). */
+  maxNumberInputDataDependencies: number;
+  /** `max_number_logs`: logs of one call (`NumberOfLogsExceeded`). */
+  maxNumberLogs: number;
+  /** `max_total_log_length`: bytes of all logs of one call, and of a panic message (`TotalLogLengthExceeded`). */
+  maxTotalLogLength: number;
+  /** `max_number_registers`: registers one call may use (`MemoryAccessViolation`). */
+  maxNumberRegisters: number;
+  /** `max_register_size`: bytes of one register (`MemoryAccessViolation`). */
+  maxRegisterSize: number;
+  /** `registers_memory_limit`: Σ (8 + length) over all registers of one call (`MemoryAccessViolation`). */
+  registersMemoryLimit: number;
+}
+
+/** What a test may override: any field, and any single limit (the other limits keep their defaults). */
+export type RuntimeConfigOverrides = Partial<Omit<RuntimeConfig, "limits">> & { limits?: Partial<RuntimeLimits> };
+
 export interface RuntimeConfig {
   /** Price of one gas unit in yoctoNEAR. Constant: gas price changes are not modelled. */
   gasPrice: bigint;
-  /** Maximum prepaid gas of one transaction / function call. 300 Tgas (protocol < 83) by default. */
-  maxPrepaidGas: bigint;
-  /** Maximum gas one function call may burn. */
-  maxGasBurnt: bigint;
   /** Cost of storing one byte, in yoctoNEAR (10^19). */
   storageAmountPerByte: bigint;
   /** Accounts whose storage usage is at most this many bytes need no balance for storage (zero-balance accounts). */
@@ -74,7 +146,10 @@ export interface RuntimeConfig {
   fees: {
     actionReceiptCreation: Fee;
     dataReceiptCreationBase: Fee;
+    /** Per byte of returned data, for each receiver that is another account. */
     dataReceiptCreationPerByte: Fee;
+    /** Per byte of returned data, for each receiver that is the returning account itself. */
+    dataReceiptCreationPerByteSir: Fee;
     functionCallBase: Fee;
     /** Send cost per byte when the receiver is the sender itself. */
     functionCallPerByteSir: Fee;
@@ -83,23 +158,21 @@ export interface RuntimeConfig {
     createAccount: Fee;
     deployContractBase: Fee;
     deployContractPerByte: Fee;
+    /** AddKey with a full-access permission. */
     addKey: Fee;
+    /** AddKey with a function-call permission: base fee. */
+    addKeyFunctionCall: Fee;
+    /** AddKey with a function-call permission: per byte of its method names (each name + 1), to another account. */
+    addKeyFunctionCallPerByte: Fee;
+    /** The same per byte, when the key is added to the sending account itself. */
+    addKeyFunctionCallPerByteSir: Fee;
     deleteKey: Fee;
     deleteAccount: Fee;
     stake: Fee;
   };
   host: HostCosts;
-  limits: {
-    maxPromisesPerCall: number;
-    maxActionsPerReceipt: number;
-    maxPromiseAndMembers: number;
-    maxLogs: number;
-    maxTotalLogBytes: number;
-    maxStorageKeyBytes: number;
-    maxStorageValueBytes: number;
-    maxRegisterBytes: number;
-    maxArgsBytes: number;
-  };
+  /** nearcore's `limit_config`, enforced where nearcore enforces each one (see {@link RuntimeLimits}). */
+  limits: RuntimeLimits;
   /**
    * Gas burnt by running the contract's JavaScript itself (QuickJS start-up plus near-sdk-js), which
    * cannot be measured off-chain. Measured on chain for a minimal near-sdk-js call: about 5.7 Tgas of the
@@ -127,12 +200,10 @@ export const TGAS = 1_000_000_000_000n;
 /** One NEAR in yoctoNEAR. */
 export const ONE_NEAR = 10n ** 24n;
 
-/** The default configuration: protocol 84-86 fee table, 300 Tgas per transaction. */
+/** The default configuration: protocol 84-86 fee table and limits, with the 300 Tgas gas limits of protocol < 83. */
 export function defaultRuntimeConfig(): RuntimeConfig {
   return {
     gasPrice: 100_000_000n,
-    maxPrepaidGas: 300n * TGAS,
-    maxGasBurnt: 300n * TGAS,
     storageAmountPerByte: 10n ** 19n,
     zeroBalanceAccountStorageLimit: 770n,
     accountRecordBytes: 100n,
@@ -141,7 +212,8 @@ export function defaultRuntimeConfig(): RuntimeConfig {
     fees: {
       actionReceiptCreation: fee(108_059_500_000n),
       dataReceiptCreationBase: fee(36_486_732_312n),
-      dataReceiptCreationPerByte: fee(17_212_011n),
+      dataReceiptCreationPerByte: fee(47_683_715n, 17_212_011n),
+      dataReceiptCreationPerByteSir: fee(17_212_011n),
       functionCallBase: fee(200_000_000_000n, 780_000_000_000n),
       functionCallPerByteSir: fee(2_235_934n),
       functionCallPerByte: fee(47_683_715n, 2_235_934n),
@@ -150,6 +222,9 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       deployContractBase: fee(184_765_750_000n),
       deployContractPerByte: fee(6_812_999n, 64_572_944n),
       addKey: fee(101_765_125_000n),
+      addKeyFunctionCall: fee(102_217_625_000n),
+      addKeyFunctionCallPerByte: fee(47_683_715n, 1_925_331n),
+      addKeyFunctionCallPerByteSir: fee(1_925_331n),
       deleteKey: fee(94_946_625_000n),
       deleteAccount: fee(147_489_000_000n),
       stake: fee(141_715_687_500n),
@@ -177,6 +252,8 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       logByte: 13_198_791n,
       utf8DecodingBase: 3_111_779_061n,
       utf8DecodingByte: 291_580_479n,
+      utf16DecodingBase: 3_543_313_050n,
+      utf16DecodingByte: 163_577_493n,
       sha256Base: 4_540_970_250n,
       sha256Byte: 24_117_351n,
       keccak256Base: 5_879_491_275n,
@@ -193,15 +270,25 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       validatorStakeBase: 911_834_726_400n,
     },
     limits: {
-      maxPromisesPerCall: 1024,
+      maxGasBurnt: 300n * TGAS,
+      maxTotalPrepaidGas: 300n * TGAS,
       maxActionsPerReceipt: 100,
-      maxPromiseAndMembers: 128,
-      maxLogs: 100,
-      maxTotalLogBytes: 16 * 1024,
-      maxStorageKeyBytes: 2048,
-      maxStorageValueBytes: 4_194_304,
-      maxRegisterBytes: 104_857_600,
-      maxArgsBytes: 4_194_304,
+      maxNumberBytesMethodNames: 2_000,
+      maxLengthMethodName: 256,
+      maxArgumentsLength: 4_194_304,
+      maxLengthReturnedData: 4_194_304,
+      maxContractSize: 4_194_304,
+      maxTransactionSize: 1_572_864,
+      maxReceiptSize: 4_194_304,
+      maxLengthStorageKey: 2_048,
+      maxLengthStorageValue: 4_194_304,
+      maxPromisesPerFunctionCallAction: 1_024,
+      maxNumberInputDataDependencies: 128,
+      maxNumberLogs: 100,
+      maxTotalLogLength: 16_384,
+      maxNumberRegisters: 100,
+      maxRegisterSize: 104_857_600,
+      registersMemoryLimit: 1_073_741_824,
     },
     defaultExecutionGas: 5_700_000_000_000n,
     executionTimeoutMs: 2_000,
@@ -210,4 +297,24 @@ export function defaultRuntimeConfig(): RuntimeConfig {
     blockTimeNs: 1_000_000_000n,
     epochLength: 43_200n,
   };
+}
+
+/**
+ * The gas limits of protocol ≥ 83: 1 PGas per transaction and per function call (nearcore's
+ * `runtime_configs/83.yaml` raised `max_total_prepaid_gas` and `max_gas_burnt` together).
+ * @example const worker = await Worker.init({ config: { limits: PROTOCOL_83_GAS_LIMITS } });
+ */
+export const PROTOCOL_83_GAS_LIMITS: Readonly<Pick<RuntimeLimits, "maxGasBurnt" | "maxTotalPrepaidGas">> = Object.freeze({
+  maxGasBurnt: 1_000n * TGAS,
+  maxTotalPrepaidGas: 1_000n * TGAS,
+});
+
+/**
+ * The full configuration for a set of overrides: every field not given keeps its default, and so does
+ * every limit not given.
+ * @example const config = resolveRuntimeConfig({ limits: { maxNumberLogs: 10 } });
+ */
+export function resolveRuntimeConfig(overrides: RuntimeConfigOverrides = {}): RuntimeConfig {
+  const defaults = defaultRuntimeConfig();
+  return { ...defaults, ...overrides, limits: { ...defaults.limits, ...overrides.limits } };
 }

@@ -2,6 +2,18 @@
 import type { RuntimeConfig } from "./config.js";
 import type { Action } from "./types.js";
 
+const utf8 = new TextEncoder();
+
+/** Bytes of a string in UTF-8, as nearcore counts method names and account ids. */
+export function utf8Length(s: string): number {
+  return utf8.encode(s).length;
+}
+
+/** Σ (length + 1) over the method names of a function-call access key: what its per-byte fee and limit count. */
+export function methodNamesBytes(methodNames: readonly string[]): number {
+  return methodNames.reduce((n, m) => n + utf8Length(m) + 1, 0);
+}
+
 function actionFee(config: RuntimeConfig, action: Action, sir: boolean): { send: bigint; exec: bigint } {
   const f = config.fees;
   switch (action.type) {
@@ -12,7 +24,7 @@ function actionFee(config: RuntimeConfig, action: Action, sir: boolean): { send:
       return { send: f.deployContractBase.send + f.deployContractPerByte.send * n, exec: f.deployContractBase.exec + f.deployContractPerByte.exec * n };
     }
     case "FunctionCall": {
-      const n = BigInt(action.methodName.length + action.args.length);
+      const n = BigInt(utf8Length(action.methodName) + action.args.length);
       const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
       return { send: f.functionCallBase.send + perByte.send * n, exec: f.functionCallBase.exec + perByte.exec * n };
     }
@@ -20,8 +32,12 @@ function actionFee(config: RuntimeConfig, action: Action, sir: boolean): { send:
       return f.transfer;
     case "Stake":
       return f.stake;
-    case "AddKey":
-      return f.addKey;
+    case "AddKey": {
+      if (action.permission.kind === "FullAccess") return f.addKey;
+      const n = BigInt(methodNamesBytes(action.permission.methodNames));
+      const perByte = sir ? f.addKeyFunctionCallPerByteSir : f.addKeyFunctionCallPerByte;
+      return { send: f.addKeyFunctionCall.send + perByte.send * n, exec: f.addKeyFunctionCall.exec + perByte.exec * n };
+    }
     case "DeleteKey":
       return f.deleteKey;
     case "DeleteAccount":

@@ -54,6 +54,8 @@ export interface FunctionCallResult {
   storageOps: StorageOpCounts;
 }
 
+const utf8 = new TextEncoder();
+
 function stackWithoutHeader(e: Error): string {
   const stack = typeof e.stack === "string" ? e.stack : "";
   // V8 starts the stack with "Name: message"; QuickJS's stack has only the frames. Frames below the
@@ -109,6 +111,7 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
   try {
     const code = input.code;
     if (!code) return logic.fail("CodeDoesNotExist", input.currentAccountId);
+    if (input.methodName.length === 0) logic.fail("MethodEmptyName");
     if (!code.methods.includes(input.methodName)) logic.fail("MethodNotFound");
     // Loading QuickJS and near-sdk-js, and running the contract's own code, costs gas the host cannot see.
     logic.burn(input.executionGas);
@@ -122,10 +125,14 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
       // A timeout after an abort (a contract that caught its panic and spun) keeps the abort and its gas.
       if (e instanceof ExecutionTimeout && !logic.abort) logic.exhaustGas();
       if (logic.abort) throw logic.abort;
-      // An uncaught exception: builder.c panics with `message + "\n" + stack`.
+      // An uncaught exception: builder.c calls the panic_utf8 host function with `message + "\n" + stack`,
+      // which is paid for and limited like a log (a message over the log length left is TotalLogLengthExceeded).
+      // The stack frames are engine-specific, so only `message + "\n"` is paid for and counted: both engines
+      // charge the same gas, which the chain's QuickJS frames would raise a little.
       const err = e as Error;
       const message = err && typeof err === "object" && "message" in err ? String(err.message) : String(e);
-      logic.panic(`${message}\n${err && typeof err === "object" ? stackWithoutHeader(err) : ""}`);
+      logic.enter("panic_utf8");
+      logic.panicUtf8(utf8.encode(`${message}\n`), err && typeof err === "object" ? stackWithoutHeader(err) : "");
     }
   } catch (e) {
     if (!(e instanceof HostAbort)) throw e;
