@@ -4,9 +4,9 @@
  * and returns findings sorted by file and position.
  */
 import path from "node:path";
-import { Project } from "./analyzer/project.js";
+import { Project, type ParsedFile } from "./analyzer/project.js";
 import { contractsOf } from "./analyzer/contracts.js";
-import { analyzeContract } from "./analyzer/index.js";
+import { analyzeContract, type ContractAnalysis } from "./analyzer/index.js";
 import { CONTRACT_RULES } from "./rules/index.js";
 import { guardPlacementFindings } from "./rules/guard-placement.js";
 import { applySuppressions, parseSuppressions, unusedSuppressions, type Suppression } from "./suppressions.js";
@@ -39,6 +39,46 @@ export interface LintFilesReturnType {
   unreadable: string[];
 }
 
+/** A linted file: its contracts' analyses and its guard-placement findings. */
+export interface FileAnalysis {
+  file: ParsedFile;
+  analyses: ContractAnalysis[];
+  placement: Finding[];
+}
+
+/**
+ * Analyzes the contracts of one file (following imports into sibling files).
+ *
+ * @example
+ * const fa = analyzeFile(new Project(), "src/contract.ts");
+ */
+export function analyzeFile(project: Project, file: string): FileAnalysis | undefined {
+  const parsed = project.get(file);
+  if (!parsed) return undefined;
+  return { file: parsed, analyses: contractsOf(project, parsed).map((c) => analyzeContract(project, c)), placement: guardPlacementFindings(parsed) };
+}
+
+/**
+ * Runs the enabled rules over a file's analysis.
+ *
+ * @example
+ * const findings = runRules(fa, new Set(["public-callback"]), {});
+ */
+export function runRules(fa: FileAnalysis, enabled: ReadonlySet<RuleId>, ruleOptions: Partial<Record<RuleId, RuleOptions>> = {}): Finding[] {
+  const out: Finding[] = [];
+  for (const a of fa.analyses) {
+    for (const rule of CONTRACT_RULES) if (enabled.has(rule.meta.id)) out.push(...rule.check(a, ruleOptions[rule.meta.id] ?? {}));
+  }
+  if (enabled.has("guard-placement")) out.push(...fa.placement);
+  return out;
+}
+
+/** The valid suppressions of `file` (parsed once per project). */
+export function suppressionsOf(project: Project, file: string): ReturnType<typeof parseSuppressions> {
+  const parsed = project.get(file);
+  return parsed ? parseSuppressions(parsed.path, parsed.text) : { valid: [], invalid: [] };
+}
+
 function key(f: Finding): string {
   return `${f.rule}\u0000${f.location.file}\u0000${f.location.line}\u0000${f.location.column}\u0000${f.message}`;
 }
@@ -68,21 +108,14 @@ export function lintFiles(p: LintFilesParameters): LintFilesReturnType {
   let contracts = 0;
   const contractFiles = new Set<string>();
   for (const file of files) {
-    const parsed = project.get(file);
-    if (!parsed) {
+    const fa = analyzeFile(project, file);
+    if (!fa) {
       unreadable.push(file);
       continue;
     }
-    for (const c of contractsOf(project, parsed)) {
-      contracts++;
-      contractFiles.add(parsed.path);
-      const analysis = analyzeContract(project, c);
-      for (const rule of CONTRACT_RULES) {
-        if (!enabled.has(rule.meta.id)) continue;
-        for (const f of rule.check(analysis, p.ruleOptions?.[rule.meta.id] ?? {})) add(f);
-      }
-    }
-    for (const f of guardPlacementFindings(parsed)) add(f);
+    contracts += fa.analyses.length;
+    if (fa.analyses.length > 0) contractFiles.add(fa.file.path);
+    for (const f of runRules(fa, enabled, p.ruleOptions)) add(f);
   }
   // Suppressions: in every file a finding or its anchor lies in, and in the linted files.
   const suppressionFiles = new Set<string>(files);
@@ -92,11 +125,9 @@ export function lintFiles(p: LintFilesParameters): LintFilesReturnType {
   }
   const valid: Suppression[] = [];
   for (const file of suppressionFiles) {
-    const parsed = project.get(file);
-    if (!parsed) continue;
-    const s = parseSuppressions(parsed.path, parsed.text);
+    const s = suppressionsOf(project, file);
     valid.push(...s.valid);
-    if (files.indexOf(parsed.path) >= 0) for (const f of s.invalid) add(f);
+    if (files.indexOf(file) >= 0) for (const f of s.invalid) add(f);
   }
   const findings = [...all.values()];
   applySuppressions(findings, valid);

@@ -263,14 +263,15 @@ export function contractsOf(project: Project, file: ParsedFile): Contract[] {
   visit(file.sf);
   if (out.length > 0) return out;
   const scope = moduleScope(file);
-  const usesSdk = [...scope.imports.values()].some((i) => i.module === "near-sdk-js");
-  if (!usesSdk) return out;
+  // near-sdk-js's low-level style: exported functions without parameters (they read near.input()).
+  const usesNear = [...scope.imports.values()].some((i) => i.module === "near-sdk-js" && (i.imported === "near" || i.imported === "*"));
+  if (!usesNear) return out;
   const entries = new Map<string, MethodInfo>();
   for (const [exported, e] of scope.exports) {
     if (!("local" in e)) continue;
     const d = scope.decls.get(e.local);
-    if (d && ts.isFunctionDeclaration(d) && d.body) entries.set(exported, methodInfo(project, file, null, exported, d, d.name ?? d));
-    else if (d && ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))) {
+    if (d && ts.isFunctionDeclaration(d) && d.body && d.parameters.length === 0) entries.set(exported, methodInfo(project, file, null, exported, d, d.name ?? d));
+    else if (d && ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)) && d.initializer.parameters.length === 0) {
       entries.set(exported, methodInfo(project, file, null, exported, d.initializer, d.name));
     }
   }

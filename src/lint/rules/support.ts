@@ -3,7 +3,7 @@
  * that lie in helpers or base classes, and message formatting.
  */
 import path from "node:path";
-import type ts from "typescript";
+import ts from "typescript";
 import type { ParsedFile } from "../analyzer/project.js";
 import type { ContractAnalysis } from "../analyzer/index.js";
 import type { MethodInfo } from "../analyzer/contracts.js";
@@ -33,7 +33,10 @@ export interface LintRule {
  * rangeOf(file, method.nameNode); // { file, line: 31, column: 3, endLine: 31, endColumn: 12 }
  */
 export function rangeOf(file: ParsedFile, node: ts.Node): SourceRange {
-  const start = file.sf.getLineAndCharacterOfPosition(node.getStart(file.sf));
+  // A call in a chain (`NearPromise.new(a).functionCall(...)`) starts at its own name, not at the chain's start.
+  let from = node.getStart(file.sf);
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isCallExpression(node.expression.expression)) from = node.expression.name.getStart(file.sf);
+  const start = file.sf.getLineAndCharacterOfPosition(from);
   const end = file.sf.getLineAndCharacterOfPosition(node.getEnd());
   return { file: file.path, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
 }

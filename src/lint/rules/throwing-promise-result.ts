@@ -49,13 +49,14 @@ export const throwingPromiseResult: LintRule = {
           const why = reasons.find((r) => r) ?? "";
           for (const r of unhandled) {
             const idx = r.index === null ? "i" : r.index.toString();
+            const fn = r.node.expression.getText(r.file.sf).endsWith("Raw") ? "promiseResultRaw" : "promiseResult";
             out.push(
               makeFinding(
                 "throwing-promise-result",
                 a,
                 m,
                 r,
-                `near.promiseResult(${idx}) throws when the awaited call failed (near-sdk-js 2.0), so ${m.name} panics instead of handling the failure${why ? `: ${why}` : ""}. Wrap the read in try/catch and handle the failure in the catch, or use @privateCallback() and read ctx.results (outcomes that never throw).`,
+                `near.${fn}(${idx}) throws when the awaited call failed (near-sdk-js 2.0), so ${m.name} panics instead of handling the failure${why ? `: ${why}` : ""}. Wrap the read in try/catch and handle the failure in the catch, or use @privateCallback() and read ctx.results (outcomes that never throw).`,
                 { related: links.map((l) => related(l.file, l.methodNode, `scheduled by ${l.initiator.name}`)), fallback: { file: m.file, node: m.nameNode } },
               ),
             );
