@@ -57,7 +57,7 @@ export const throwingPromiseResult: LintRule = {
                 m,
                 r,
                 `near.${fn}(${idx}) throws when the awaited call failed (near-sdk-js 2.0), so ${m.name} panics instead of handling the failure${why ? `: ${why}` : ""}. Wrap the read in try/catch and handle the failure in the catch, or use @privateCallback() and read ctx.results (outcomes that never throw).`,
-                { related: links.map((l) => related(l.file, l.methodNode, `scheduled by ${l.initiator.name}`)), fallback: { file: m.file, node: m.nameNode } },
+                { related: links.map((l) => related(l.file, l.methodNode, `scheduled by ${l.initiator.name}`)), fallback: links[0] ? { file: links[0].file, node: links[0].methodNode } : { file: m.file, node: m.nameNode } },
               ),
             );
           }
