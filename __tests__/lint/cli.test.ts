@@ -17,6 +17,8 @@ declare global {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Each run starts the CLI through tsx (a few seconds of CPU); on a loaded 2-core machine that adds up. */
+const SLOW = 180_000;
 const cli = path.join(root, "src", "cli", "index.ts");
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -34,13 +36,13 @@ describe("near-callback-guards lint", () => {
     expect(stdout).toMatch(/^examples\/staking\/naive\.ts:28:5 {2}state-before-callback {2}deposit_and_stake credits balances before the call to stake has succeeded/m);
     expect(stdout).toMatch(/^ {4}examples\/staking\/naive\.ts:\d+:\d+ {2}on_staked settles it$/m);
     expect(stdout).toMatch(/^✖ 1 problem in 1 file \(2 files, 2 contracts\)\. Rules: docs\/lint\.md$/m);
-  });
+  }, SLOW);
 
   test("a clean contract: exit code 0", async () => {
     const { code, stdout } = await run("examples/staking/guarded.ts");
     expect(code).toBe(0);
     expect(stdout).toBe("✓ no problems (1 file, 1 contract)\n");
-  });
+  }, SLOW);
 
   test("--json: every finding with rule, severity, position, related places; directories are searched", async () => {
     const { code, stdout } = await run("examples", "--json");
@@ -55,7 +57,7 @@ describe("near-callback-guards lint", () => {
     ]);
     expect(report.findings[0]).toMatchObject({ severity: "error", line: expect.any(Number), column: expect.any(Number), endLine: expect.any(Number), endColumn: expect.any(Number), contract: expect.any(String), method: expect.any(String) });
     expect(report.suppressed).toEqual([]);
-  });
+  }, SLOW);
 
   test("--sarif: a valid SARIF 2.1.0 log with the rules and one result per finding", async () => {
     const { code, stdout } = await run("examples", "--sarif");
@@ -73,7 +75,7 @@ describe("near-callback-guards lint", () => {
     const r = run0.results.find((x: { ruleId: string }) => x.ruleId === "throwing-promise-result");
     expect(r.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: "examples/and-join/naive.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 39, startColumn: 7 } });
     expect(run0.tool.driver.rules[r.ruleIndex].id).toBe("throwing-promise-result");
-  });
+  }, SLOW);
 
   test("--sarif: suppressed findings carry an in-source suppression with the reason; fixes are SARIF fixes", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "ncg-lint-"));
@@ -105,22 +107,23 @@ export class C {
     expect(suppressed.suppressions[0]).toMatchObject({ kind: "inSource", justification: "a relayer checks the caller" });
     const open = results.find((x: { suppressions?: unknown }) => !x.suppressions);
     expect(open.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe("{ privateFunction: true }");
-  });
+  }, SLOW);
 
   test("--rule runs only the rules named", async () => {
     const { code, stdout } = await run("examples", "--json", "--rule", "public-callback,missing-refund");
     expect(code).toBe(0);
     expect(JSON.parse(stdout).findings).toEqual([]);
-  });
+  }, SLOW);
 
   test("usage errors exit with 2: unknown rule, missing file, --json with --sarif, no argument", async () => {
-    const unknownRule = await run("examples", "--rule", "nope");
+    const [unknownRule, missing, both, none] = await Promise.all([run("examples", "--rule", "nope"), run("no/such/file.ts"), run("examples", "--json", "--sarif"), run()]);
     expect(unknownRule.code).toBe(2);
     expect(unknownRule.stderr).toMatch(/unknown rule "nope"/);
-    const missing = await run("no/such/file.ts");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no such file or directory: no\/such\/file\.ts/);
-    expect((await run("examples", "--json", "--sarif")).code).toBe(2);
-    expect((await run()).code).toBe(2);
-  });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--json and --sarif cannot be combined/);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/missing required argument 'files'/);
+  }, SLOW);
 });

@@ -71,6 +71,31 @@ export class C {
     expect(lintSources({ "c.ts": src }, rules).findings).toEqual([]);
   });
 
+  test("a pending-operation record holding the attached amount (raw storage, or a plain set) is not a credit", () => {
+    const src = `${SDK}
+@NearBindgen({})
+export class C {
+  balances: Record<string, string> = {};
+  pending = new LookupMap<string>("p");
+  @call({ payableFunction: true })
+  stake(): NearPromise {
+    const user = near.predecessorAccountId();
+    near.storageWrite("op:" + user, near.attachedDeposit().toString());
+    this.pending.set(user, near.attachedDeposit().toString());
+    return NearPromise.new("v.near").functionCall("stake", "{}", near.attachedDeposit(), 20n * TGAS)
+      .then(NearPromise.new(near.currentAccountId()).functionCall("on_staked", "{}", 0n, 20n * TGAS));
+  }
+  @call({ privateFunction: true })
+  on_staked({ user, amount }: { user: string; amount: string }): void {
+    near.storageRemove("op:" + user);
+    this.pending.remove(user);
+    try { near.promiseResult(0); this.balances[user] = (BigInt(this.balances[user] ?? "0") + BigInt(amount)).toString(); }
+    catch { NearPromise.new(user).transfer(BigInt(amount)).build(); }
+  }
+}`;
+    expect(lintSources({ "c.ts": src }).findings).toEqual([]);
+  });
+
   test("debit late (Rustle's reentrancy): check in the method, debit in the callback: reported at the call", () => {
     const src = wrap(`
   @call({})

@@ -43,7 +43,7 @@ import {
 
 /** A write to contract state. */
 export interface StateWrite {
-  /** Field path ("balances", "token.accounts") or "storage" for raw storage writes. */
+  /** Field path ("balances", "token.accounts") or "storage:<constant key prefix>" for raw storage writes. */
   path: string;
   /** The key is not a constant (a per-user entry of a map, an element of an object or array). */
   keyed: boolean;
@@ -326,10 +326,10 @@ export class Interpreter {
       const key = call.arguments[0] ? this.valueOf(call.arguments[0], frame) : unknown();
       const remove = ref.indexOf("Remove") >= 0;
       const value = !remove && call.arguments[1] ? this.valueOf(call.arguments[1], frame) : undefined;
-      this.effects.writes.push({ path: "storage", keyed: !this.isConstant(key), direction: remove ? "remove" : value ? this.direction(value) : "set", keyTaints: key.taints, ...this.site(call, frame) });
+      this.effects.writes.push({ path: this.storagePath(key), keyed: !this.isConstant(key), direction: remove ? "remove" : value ? this.direction(value) : "set", keyTaints: key.taints, ...this.site(call, frame) });
     } else if (ref === "sdk:near.storageRead" || ref === "sdk:near.storageReadRaw" || ref === "sdk:near.storageHasKey" || ref === "sdk:near.storageHasKeyRaw") {
       const key = call.arguments[0] ? this.valueOf(call.arguments[0], frame) : unknown();
-      this.effects.reads.push({ path: "storage", keyed: !this.isConstant(key), ...this.site(call, frame) });
+      this.effects.reads.push({ path: this.storagePath(key), keyed: !this.isConstant(key), ...this.site(call, frame) });
     }
   }
 
@@ -386,10 +386,15 @@ export class Interpreter {
     }
   }
 
+  /** Raw storage is told apart by the constant start of its key: `storage:op:` for `"op:" + user`. */
+  private storagePath(key: AbsValue): string {
+    const head = key.str && typeof key.str[0] === "string" ? key.str[0] : "";
+    return "storage:" + head;
+  }
+
   private direction(v: AbsValue): StateWrite["direction"] {
     if (v.arith.has("-") && !v.arith.has("+")) return "debit";
     if (v.arith.has("+") && !v.arith.has("-")) return "credit";
-    if (v.arith.size === 0 && v.taints.has("attached")) return "credit";
     return "set";
   }
 
