@@ -1,6 +1,6 @@
 /** `near-callback-guards lint`: text, --json, --sarif (validated against the SARIF 2.1.0 schema), --rule, exit codes. */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,7 +77,7 @@ describe("near-callback-guards lint", () => {
     expect(run0.tool.driver.rules[r.ruleIndex].id).toBe("throwing-promise-result");
   }, SLOW);
 
-  test("--sarif: suppressed findings carry an in-source suppression with the reason; fixes are SARIF fixes", async () => {
+  test("--sarif -o: written to a file; suppressed findings carry an in-source suppression with the reason; fixes are SARIF fixes", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "ncg-lint-"));
     const file = path.join(dir, "c.ts");
     writeFileSync(
@@ -97,9 +97,11 @@ export class C {
 }
 `,
     );
-    const { code, stdout } = await run(file, "--sarif");
+    const out = path.join(dir, "lint.sarif");
+    const { code, stdout } = await run(file, "--sarif", "-o", out);
     expect(code).toBe(1);
-    const log = JSON.parse(stdout);
+    expect(stdout).toBe("");
+    const log = JSON.parse(readFileSync(out, "utf8"));
     expect(log).toBeValidSarifLog();
     const results = log.runs[0].results;
     expect(results).toHaveLength(2);

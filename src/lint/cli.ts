@@ -3,14 +3,14 @@
  *
  *   near-callback-guards lint src/contract.ts            file:line:column  rule-id  message
  *   near-callback-guards lint src --json                 one JSON document
- *   near-callback-guards lint src --sarif > lint.sarif   SARIF 2.1.0 (GitHub code scanning)
+ *   near-callback-guards lint src --sarif -o lint.sarif  SARIF 2.1.0 (GitHub code scanning), written to a file
  *   near-callback-guards lint src --rule public-callback --rule missing-refund
  *
  * Directories are searched for .ts/.js contracts (node_modules, dist, build and hidden folders skipped).
  * Exit code: 0 no finding, 1 findings, 2 bad usage (unknown option or rule, missing file): errors thrown
  * from the action are printed by the CLI's entry point, which exits with 2.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { lintFiles } from "./lint.js";
@@ -67,15 +67,16 @@ export function registerLintCommand(program: Command, version: string): void {
     .option("--json", "print the findings as JSON")
     .option("--sarif", "print a SARIF 2.1.0 log")
     .option("--rule <ids>", "run only these rules (comma-separated, repeatable)", collectRule)
-    .action((inputs: string[], opts: { json?: boolean; sarif?: boolean; rule?: RuleId[] }) => {
+    .option("-o, --output <file>", "write the report to a file instead of stdout (the exit code is the same)")
+    .action((inputs: string[], opts: { json?: boolean; sarif?: boolean; rule?: RuleId[]; output?: string }) => {
       if (opts.json && opts.sarif) throw new Error("lint: --json and --sarif cannot be combined");
       const files = expandFiles(inputs);
       if (files.length === 0) throw new Error(`lint: no .ts or .js files in ${inputs.join(", ")}`);
       const result = lintFiles({ files, rules: opts.rule });
       const cwd = process.cwd();
-      if (opts.sarif) process.stdout.write(formatSarif(result, cwd, version, (f) => readFileSync(f, "utf8")));
-      else if (opts.json) process.stdout.write(formatJson(result, cwd));
-      else process.stdout.write(formatText(result, cwd));
+      const report = opts.sarif ? formatSarif(result, cwd, version, (f) => readFileSync(f, "utf8")) : opts.json ? formatJson(result, cwd) : formatText(result, cwd);
+      if (opts.output) writeFileSync(opts.output, report);
+      else process.stdout.write(report);
       process.exitCode = result.findings.length > 0 ? 1 : 0;
     });
 }
