@@ -73,6 +73,19 @@ export class C {
     expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(/startGuardedCall has refund: 0n, so a failed call keeps the user's deposit/)]);
   });
 
+  test("a @withRefundOnFailure callback scheduled by hand (not startGuardedCall) refunds nothing, and says so", () => {
+    const src = wrap(`
+  @call({ payableFunction: true })
+  stake(): NearPromise {
+    return NearPromise.new(this.pool).functionCall("stake", "{}", near.attachedDeposit(), 30n * TGAS)
+      .then(NearPromise.new(near.currentAccountId()).functionCall("on_staked", "{}", 0n, 20n * TGAS));
+  }
+  @call({})
+  @withRefundOnFailure()
+  on_staked(_a: { op: string }, ctx: GuardedCallbackContext): boolean { return ctx.succeeded; }`);
+    expect(lintSources({ "c.ts": src }, rules).findings.map((f) => f.message)).toEqual([expect.stringMatching(/the flow is built by hand, not with startGuardedCall: there is no operation for the guard to settle/)]);
+  });
+
   test("a deposit that is not the attached one (paid from the contract's books) is not this rule's business", () => {
     const src = wrap(`
   @call({})

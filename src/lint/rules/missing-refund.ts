@@ -69,6 +69,19 @@ export const missingRefund: LintRule = {
       if (missing.length === 0) continue;
       seen.add(m);
       const cb = missing[0].targets[0];
+      if (cb.guards.has("withRefundOnFailure") && !missing[0].guarded) {
+        out.push(
+          makeFinding(
+            "missing-refund",
+            a,
+            m,
+            at,
+            `${m.name} forwards near.attachedDeposit() to ${callee} and ${cb.name} has @withRefundOnFailure(), but the flow is built by hand, not with startGuardedCall: there is no operation for the guard to settle, so nothing is refunded (the callback logs stale_callback). Start the flow with startGuardedCall({ call, callback: { method: "${cb.name}", gas } }).`,
+            { related: [related(cb.file, cb.nameNode, "the guarded callback"), related(missing[0].file, missing[0].methodNode, "scheduled here by hand")] },
+          ),
+        );
+        continue;
+      }
       out.push(
         makeFinding(
           "missing-refund",
