@@ -16,6 +16,9 @@ export const FIGURE_KEYS = [
   "flowMs",
   "schedulesPerSec",
   "seedScenarioExhaustiveMs",
+  "lintPrecision",
+  "lintRecall",
+  "lintFilesPerSec",
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];

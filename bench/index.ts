@@ -14,6 +14,7 @@ import { measureContractSize } from "./contract-size.js";
 import { measureReceiptThroughput } from "./receipt-throughput.js";
 import { measureFlowLatency } from "./flow-latency.js";
 import { measureExplorer } from "./explorer-speed.js";
+import { measureLintCorpus } from "./lint-corpus.js";
 import { info } from "./log.js";
 
 interface Section {
@@ -28,6 +29,7 @@ const SECTIONS: Section[] = [
   { name: "Local runtime throughput", keys: ["receiptsPerSecVm", "receiptsPerSecQuickjs"], run: measureReceiptThroughput },
   { name: "Local runtime flow latency", keys: ["flowMs"], run: measureFlowLatency },
   { name: "Explorer", keys: ["schedulesPerSec", "seedScenarioExhaustiveMs"], run: measureExplorer },
+  { name: "Linter (corpus of examples/ and bench/contracts/lint-corpus/)", keys: ["lintPrecision", "lintRecall", "lintFilesPerSec"], run: measureLintCorpus },
 ];
 
 const USAGE = "usage: npm run bench [-- --json]\n  --json  one JSON line on stdout instead of the markdown report\n";

@@ -27,6 +27,9 @@ const UNIT: Record<FigureKey, (v: number) => string> = {
   flowMs: (v) => `${v} ms`,
   schedulesPerSec: (v) => `${thousands(v)} /s`,
   seedScenarioExhaustiveMs: (v) => `${thousands(v)} ms`,
+  lintPrecision: (v) => String(v),
+  lintRecall: (v) => String(v),
+  lintFilesPerSec: (v) => `${thousands(v)} files/s`,
 };
 
 /** The JSON line: no newline inside, bigint-free. */

@@ -5,6 +5,7 @@
  *   near-callback-guards explore <scenario file> [--json] [--seed N] [--budget N] [--max-delay N] ...
  *   near-callback-guards explore <scenario file> --replay <schedule id>
  *   near-callback-guards explore <scenario file> --export <name>   (a named export instead of the default)
+ *   near-callback-guards lint <files or directories...> [--json | --sarif] [--rule <ids>]   (see src/lint/cli.ts)
  *
  * The scenario file is a module (TypeScript through tsx, or JavaScript) whose default export is a scenario
  * (or a function returning one). Exit code: 0 every invariant held, 1 an invariant broke, 2 bad usage or
@@ -17,6 +18,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { explore } from "../testing/explore/explore.js";
 import { replay } from "../testing/explore/replay.js";
 import type { ExploreOptions, ExploreReport, ReplayResult, Scenario } from "../testing/explore/types.js";
+import { registerLintCommand } from "../lint/cli.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -162,6 +164,8 @@ program
     else printReport(report, file);
     process.exitCode = report.violations.length > 0 ? 1 : 0;
   });
+
+registerLintCommand(program, version());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
