@@ -50,7 +50,7 @@ function scenario(kind: Kind, extra: { name: string; txs?: TxSpec[]; faults: Fau
           })
         : noLocksHeld(),
       // Settled operations leave nothing under the guards' storage prefix.
-      noLeftoverStorage({ contract: "staking", prefix: "ncg:" }),
+      noLeftoverStorage({ contract: "staking", prefix: "\u00ff" }),
     ],
   });
 }
