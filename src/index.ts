@@ -43,6 +43,8 @@ export {
   claimBouncedRefund,
   resolveBouncedRefund,
   bouncedRefundOf,
+  sendRefund,
+  type SendRefundParameters,
   type ClaimBouncedRefundParameters,
   type ClaimBouncedRefundReturnType,
   type ResolveBouncedRefundParameters,

@@ -82,6 +82,44 @@ export function claimBouncedRefund(p: ClaimBouncedRefundParameters = {}): ClaimB
   return { account, amount };
 }
 
+/** Parameters of `sendRefund`. */
+export interface SendRefundParameters {
+  /** Account to pay. */
+  account: string;
+  /** Amount, yoctoNEAR (positive). */
+  amount: bigint;
+  /** Operation the refund belongs to, for the `refund_sent` event. */
+  op?: string;
+}
+
+/**
+ * Sends `amount` to `account` the way the guards send refunds: a lone Transfer (so a missing NEAR-implicit
+ * account is still created by it) with a bounce check, so that if the account no longer exists the
+ * amount is recorded as claimable (`claimBouncedRefund`) instead of staying with the contract unassigned.
+ * Returns the check id; logs `refund_sent`. Throws ERR_INVALID_ARGUMENT / ERR_INVALID_AMOUNT for bad
+ * input, ERR_INSUFFICIENT_GAS with less than `claimGas()` left, ERR_GUARD_PLACEMENT when the contract has
+ * no `withRefundOnFailure` method to receive the check; the host aborts the call when the balance cannot
+ * pay it.
+ *
+ * Why: a refund your own code sends from a callback body (e.g. the unused part of an escrow) bounces like
+ * the guards' own. Not covered: a body that throws after calling it (a promise cannot be undone: the
+ * callback panics, see withRefundOnFailure); call it last.
+ *
+ * @example
+ * if (unused > 0n) sendRefund({ account: buyer, amount: unused, op: ctx.op.id }); // last statement of the body
+ */
+export function sendRefund(p: SendRefundParameters): string {
+  const account = accountOf(p && p.account, "account");
+  if (typeof p.amount !== "bigint" || p.amount <= 0n || p.amount >= 1n << 128n) throw new GuardError("ERR_INVALID_AMOUNT", "amount must be a positive bigint below 2^128.");
+  const method = anyGuardedCallback();
+  if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
+  const left = near.prepaidGas() - near.usedGas();
+  if (left < claimGas()) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${claimGas()} gas, ${left} left; attach more gas.`);
+  const check = sendCheckedRefund(account, p.amount, method);
+  emitGuardEvent("refund_sent", { op: p.op ?? null, account, amount: p.amount.toString(), check });
+  return check;
+}
+
 /** What the owner's hook decides for a bounced refund: `"resolved"` (settled otherwise: the claim is removed) or `"keep"`. */
 export type BouncedRefundDecision = "resolved" | "keep";
 
