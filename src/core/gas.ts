@@ -140,7 +140,7 @@ export interface SettleGasParameters {
 /**
  * Gas `settleOperation` needs, from its gas check to the end of the call, to settle an operation of this
  * shape with a refund (the dearest path): the refund Transfer with its bounce check (REFUND_CHECK_GAS and
- * its fees, ≈ 11.7 Tgas), two events (one of them `reconcile_required` with a line per awaited call), one
+ * its fees, ≈ 11.9 Tgas), two events (one of them `reconcile_required` with a line per awaited call), one
  * SETTLE_STORAGE_OP_GAS per storage operation (the record, each other lock key, the hold total read +
  * write, the index read + write), near-sdk-js saving STATE, and the JavaScript.
  *
@@ -150,7 +150,7 @@ export interface SettleGasParameters {
  * leaves running after settlement.
  *
  * @example
- * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 13.2 Tgas
+ * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 12.96 Tgas
  */
 export function settleGas(p: SettleGasParameters): bigint {
   const storageOps = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 2 : 0);
@@ -165,7 +165,7 @@ export function settleGas(p: SettleGasParameters): bigint {
  * event, near-sdk-js saving STATE and the JavaScript.
  *
  * @example
- * claimGas(); // ≈ 12.9 Tgas
+ * claimGas(); // ≈ 12.94 Tgas
  */
 export function claimGas(): bigint {
   return CHECKED_TRANSFER_GAS + EVENT_BASE + EVENT_BYTE * 200n + 2n * SETTLE_STORAGE_OP_GAS + STATE_SAVE_GAS + SETTLE_JS_GAS;
@@ -183,7 +183,7 @@ const DEFER_EVENT_FIXED_BYTES = 320;
  * ERR_INSUFFICIENT_GAS (the protocol rolls the call back: the operation stays in flight until expiry).
  *
  * @example
- * deferGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 0.87 Tgas
+ * deferGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 0.82 Tgas
  */
 export function deferGas(p: SettleGasParameters): bigint {
   // refund_deferred, and reconcile_required with a line per awaited call.
@@ -195,7 +195,7 @@ export function deferGas(p: SettleGasParameters): bigint {
  * Smallest refund reserve `startGuardedCall` adds on top of the callback gas you ask for: 14 Tgas
  * (REFUND_CHECK_GAS + 4 Tgas). It covers CALLBACK_OVERHEAD_GAS (0.4 Tgas) + `settleGas` of a one-key
  * operation without hold or index awaiting one call whose id and account together take up to about 300
- * bytes (≈ 13.2 Tgas at 40 bytes); bigger operations reserve more (see `refundReserveGas`).
+ * bytes (≈ 13.4 Tgas with the overhead at 40 bytes); bigger operations reserve more (see `refundReserveGas`).
  *
  * Why: without it a callback whose body used its gas could not refund. Not covered: a body that burns
  * more than its own `callback.gas` (settlement then finds less than `settleGas` left and defers the
@@ -215,7 +215,7 @@ export const REFUND_GAS = REFUND_CHECK_GAS + 4n * TGAS;
  * see `settleGas`.
  *
  * @example
- * refundReserveGas({ lockKeys: 3, hold: true, indexed: true, idBytes: 80 }); // 14 Tgas (REFUND_GAS)
+ * refundReserveGas({ lockKeys: 3, hold: true, indexed: true, idBytes: 80 }); // ≈ 14.28 Tgas
  */
 export function refundReserveGas(p: SettleGasParameters): bigint {
   const need = CALLBACK_OVERHEAD_GAS + settleGas(p);
