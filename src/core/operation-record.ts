@@ -38,7 +38,10 @@ export interface PendingOperation {
   readonly kind: string;
   /** The account the flow is for: refunded on failure, credited on success. */
   readonly account: string;
-  /** Amount sent back to `account` if the flow fails (usually the attached deposit). */
+  /**
+   * Amount due back to `account` if the flow fails (usually the attached deposit); the callback pays it
+   * only from money that came back. For a `reconcile` operation: what is still due after the callback.
+   */
   readonly refund: bigint;
   /** Amount staged for `account`, applied only after success (see deferCredit). */
   readonly credit: bigint;
