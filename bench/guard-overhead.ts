@@ -34,7 +34,7 @@ interface FlowCost {
   ops: StorageOpCounts | null;
   inFlightBytes: bigint;
   settledBytes: bigint;
-  /** Bytes (key + value + record overhead) under the guards' `ncg:` prefix once settled. */
+  /** Bytes (key + value + record overhead) under the guards' 0xFF prefix once settled. */
   guardPrefixBytes: bigint;
   /** Part of hostGas paid for the receipts' logs (log_utf8: host call, UTF-8 decoding, log; fee table × bytes). */
   logGas: bigint;
@@ -94,7 +94,7 @@ async function measureFlow(kind: StakingKind, path: FlowPath): Promise<FlowCost>
   const gasBurnt = calls.reduce((s, o) => s + o.gasBurnt, 0n);
   const account = chain.account(contract)!;
   let guardPrefixBytes = 0n;
-  for (const [k, v] of account.storage) if (k.startsWith("ncg:")) guardPrefixBytes += BigInt(k.length + v.length) + chain.config.storageRecordOverheadBytes;
+  for (const [k, v] of account.storage) if (k.startsWith("\u00ff")) guardPrefixBytes += BigInt(k.length + v.length) + chain.config.storageRecordOverheadBytes;
   let logGas = 0n;
   let logBytes = 0;
   for (const o of calls) {
@@ -154,7 +154,7 @@ export async function measureGuardOverhead(): Promise<SectionResult> {
   details.push(["guard gas ratio incl. the runtime's per-call JS estimate", `success ${round(Number(g.gasBurnt) / Number(h.gasBurnt), 4)}×, failure ${round(Number(gf.gasBurnt) / Number(hf.gasBurnt), 4)}×`]);
   if (gf.ops && hf.ops) details.push(["storage ops extra, failure path", String(totalOps(gf.ops) - totalOps(hf.ops))]);
   details.push(["hand-written bytes in flight (its in-flight flag)", `${h.inFlightBytes} B`]);
-  details.push(["bytes under the guards' ncg: prefix after settlement", `success ${g.guardPrefixBytes} B, failure ${gf.guardPrefixBytes} B`]);
+  details.push(["bytes under the guards' 0xFF prefix after settlement", `success ${g.guardPrefixBytes} B, failure ${gf.guardPrefixBytes} B`]);
 
   return {
     figures: {

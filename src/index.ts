@@ -39,6 +39,18 @@
  */
 export { privateCallback, assertPrivateCallback, type PrivateCallbackParameters } from "./guards/private-callback";
 export { withRefundOnFailure, type WithRefundOnFailureParameters } from "./guards/refund-on-failure";
+export {
+  claimBouncedRefund,
+  resolveBouncedRefund,
+  bouncedRefundOf,
+  sendRefund,
+  type SendRefundParameters,
+  type ClaimBouncedRefundParameters,
+  type ClaimBouncedRefundReturnType,
+  type ResolveBouncedRefundParameters,
+  type BouncedRefundDecision,
+} from "./guards/bounced-refunds";
+export { clearCorruptGuardState, type ClearCorruptGuardStateParameters, type CorruptGuardState, type CorruptStateDecision } from "./guards/clear-corrupt-guard-state";
 export type { CallbackContext, GuardedCallbackContext } from "./core/callback-context";
 export { deferCredit, applyDeferredCredit, type DeferCreditParameters, type StagedCredit } from "./guards/defer-credit";
 export { pendingLock, assertNotLocked, isLocked, assertAvailable, type PendingLockParameters, type AssertAvailableParameters } from "./guards/pending-lock";
@@ -55,17 +67,21 @@ export {
 export { expireOperation, type ExpiryDecision, type ExpireOperationParameters, type ExpireOperationReturnType } from "./guards/expire-operation";
 
 export { getOperation, listOperations, operationToView, heldAmount, type PendingOperationView } from "./core/operation-ledger";
-export type { PendingOperation, OperationHold } from "./core/operation-record";
+export type { PendingOperation, OperationHold, OperationStatus, ExternalOutcome } from "./core/operation-record";
 export { readPromiseOutcomes, type PromiseOutcome, type PromiseSuccess, type PromiseFailure } from "./core/promise-outcomes";
 export { GuardError, isGuardError, type GuardErrorCode } from "./core/errors";
 export { parseU128, assertU128, parseAccountId, U128_MAX, type ParseU128Options } from "./core/amounts";
 export {
   TGAS,
   REFUND_GAS,
+  REFUND_CHECK_GAS,
+  MAX_RESULT_BYTES,
   CALLBACK_OVERHEAD_GAS,
   SETTLE_STORAGE_OP_GAS,
   DEFAULT_START_GAS_MARGIN,
   settleGas,
+  claimGas,
+  resultReadGas,
   refundReserveGas,
   guardedCallGas,
   functionCallFees,
@@ -74,8 +90,8 @@ export {
   type GuardedCallGasParameters,
   type GuardedCallGasBreakdown,
 } from "./core/gas";
-export { EVENT_STANDARD, EVENT_VERSION, emitGuardEvent, type GuardEventName, type GuardEventData } from "./core/events";
-export { lockKeyForAccount, lockKeyForResource, CONTRACT_LOCK_KEY, KEY_PREFIX } from "./core/storage-keys";
+export { EVENT_STANDARD, EVENT_VERSION, emitGuardEvent, type GuardEventName, type GuardEventData, type GuardEventValue } from "./core/events";
+export { lockKeyForAccount, lockKeyForResource, CONTRACT_LOCK_KEY, KEY_PREFIX, type GuardStorageSpace } from "./core/storage-keys";
 export { markGuardCompatible, type GuardDecorator, type GuardName } from "./core/placement";
 export { runAsUnit, type UnitResult } from "./core/unit-of-work";
-export { settleOperation, type SettleParameters, type SettleReturnType } from "./core/settlement";
+export { settleOperation, type SettleParameters, type SettleReturnType, type CompensationContext } from "./core/settlement";

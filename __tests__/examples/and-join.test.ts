@@ -1,8 +1,9 @@
 /**
  * examples/and-join: one flow staking half of a deposit with each of two pools, joined with
- * `NearPromise.and` (attack 12 of design.md §5). split-staking.ts (guarded) credits only when both pools
- * accept and refunds the whole deposit when either fails (unstaking the half a pool kept); naive.ts looks
- * at the first result only.
+ * `NearPromise.and` (attack 12 of design.md §5). split-staking.ts (guarded) credits the whole deposit only
+ * when both pools accept; when one fails it refunds the half that came back and credits (compensate) the
+ * half the other pool kept, never paying out more than came back (attack 17); naive.ts looks at the first
+ * result only.
  */
 import path from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -92,7 +93,7 @@ describe("split staking (guarded): two pools joined with and", () => {
     { name: "pool A burns all its gas (mode burn_gas)", failing: "A", mode: "burn_gas" },
     { name: "an injected fault fails pool B's stake", failing: "B", fault: "fail" },
     { name: "an injected fault exhausts pool A's gas", failing: "A", fault: "exhaustGas" },
-  ])("attack 12, $name: no credit, the WHOLE deposit refunded, the other pool's half unstaked; everyone ends whole", async ({ failing, mode, fault }) => {
+  ])("attacks 12 and 17, $name: the half that came back is refunded, the half the other pool kept is credited as staked; nothing is paid that did not come back", async ({ failing, mode, fault }) => {
     const { worker, receipts, poolA, poolB, contract, alice, gasPrice } = await joinSetup();
     const [bad, good] = failing === "A" ? [poolA, poolB] : [poolB, poolA];
     if (mode) await bad.call(bad, "set_mode", { mode });
@@ -104,33 +105,37 @@ describe("split staking (guarded): two pools joined with and", () => {
     expect(outcomeOf(r, "stake", bad.accountId).status.type).toBe("Failure");
     expect(outcomeOf(r, "stake", good.accountId).status.type).toBe("SuccessValue");
     const callback = outcomeOf(r, "on_staked");
-    const unstake = outcomeOf(r, "unstake");
-    expect(unstake).toMatchObject({ executorId: good.accountId, predecessorId: contract.accountId, blockHeight: callback.blockHeight + 1n, status: { type: "SuccessReceiptId" } }); // it returns the transfer back
+    expect(r.receiptsOutcome.filter((o) => o.methodName === "unstake")).toHaveLength(0);
     expect(events(r, "credit_applied")).toHaveLength(0);
-    expect(events(r, "refund_sent").map((e) => e.data)).toEqual([expect.objectContaining({ account: alice.accountId, amount: DEPOSIT.toString() })]);
+    expect(events(r, "compensated").map((e) => e.data)).toEqual([expect.objectContaining({ kept: HALF.toString(), outstanding: HALF.toString() })]);
+    expect(events(r, "refund_sent").map((e) => e.data)).toEqual([expect.objectContaining({ account: alice.accountId, amount: HALF.toString() })]);
+    expect(events(r, "refund_bounced")).toHaveLength(0);
     // Who got what, when: the failed half bounces back to the contract before the callback runs; the
-    // callback refunds the whole deposit to alice; the good pool sends its half back after unstake.
+    // callback refunds exactly that half to alice.
     expect(transfers(r, receipts)).toEqual([
       { from: "system", to: contract.accountId, amount: HALF, origin: "deposit-refund", blockHeight: callback.blockHeight, status: "SuccessValue" },
-      { from: contract.accountId, to: alice.accountId, amount: DEPOSIT, origin: "promise", blockHeight: callback.blockHeight + 1n, status: "SuccessValue" },
-      { from: good.accountId, to: contract.accountId, amount: HALF, origin: "promise", blockHeight: unstake.blockHeight + 1n, status: "SuccessValue" },
+      { from: contract.accountId, to: alice.accountId, amount: HALF, origin: "promise", blockHeight: callback.blockHeight + 1n, status: "SuccessValue" },
     ]);
-    expect(await credited(contract, alice)).toBe(0n);
-    expect(await stakedAt(poolA, contract)).toBe(0n);
-    expect(await stakedAt(poolB, contract)).toBe(0n);
+    // The half the good pool kept is staked for alice, and credited to her.
+    expect(await credited(contract, alice)).toBe(HALF);
+    expect(await stakedAt(good, contract)).toBe(HALF);
+    expect(await stakedAt(bad, contract)).toBe(0n);
     expect(await guardKeys(contract)).toEqual([]);
-    expect((await alice.balance()).total).toBe(aliceBefore - gasPaid([r], gasPrice));
+    expect((await alice.balance()).total).toBe(aliceBefore - HALF - gasPaid([r], gasPrice));
+    // The contract's balance is where it was (deposit in; halves out; one back; refunded): the staked half
+    // is its asset at the good pool, and its books owe it to alice. No loss.
     expect((await contract.balance()).total).toBe(contractBefore + rewards([r], contract.accountId, gasPrice));
-    expect((await good.balance()).total).toBe(goodBefore + rewards([r], good.accountId, gasPrice));
+    expect((await good.balance()).total).toBe(goodBefore + HALF + rewards([r], good.accountId, gasPrice));
   });
 
-  test("both pools refuse: the whole deposit refunded, nothing to unstake", async () => {
+  test("both pools refuse: the whole deposit came back and is refunded", async () => {
     const { receipts, poolA, poolB, contract, alice, gasPrice } = await joinSetup();
     await poolA.call(poolA, "set_mode", { mode: "fail" });
     await poolB.call(poolB, "set_mode", { mode: "fail" });
     const [aliceBefore, contractBefore] = await totals(alice, contract);
     const r = await stake(alice, contract);
     expect(r.parseResult()).toBe(false);
+    expect(events(r, "compensated")).toHaveLength(0);
     expect(r.receiptsOutcome.filter((o) => o.methodName === "unstake")).toHaveLength(0);
     const callback = outcomeOf(r, "on_staked");
     expect(transfers(r, receipts).map((t) => [t.from, t.to, t.amount, t.blockHeight - callback.blockHeight])).toEqual([
@@ -138,6 +143,7 @@ describe("split staking (guarded): two pools joined with and", () => {
       ["system", contract.accountId, HALF, 0n],
       [contract.accountId, alice.accountId, DEPOSIT, 1n],
     ]);
+    expect(await credited(contract, alice)).toBe(0n);
     expect((await alice.balance()).total).toBe(aliceBefore - gasPaid([r], gasPrice));
     expect((await contract.balance()).total).toBe(contractBefore + rewards([r], contract.accountId, gasPrice));
   });
@@ -159,7 +165,7 @@ describe("split staking (guarded): two pools joined with and", () => {
 });
 
 describe("split staking with @withRefundOnFailure() alone (no @privateCallback({ results: 2 }))", () => {
-  test("pool B refuses: the two joined results are accepted, the deposit is refunded and no lock is left", async () => {
+  test("pool B refuses: the two joined results are accepted, the half that came back is refunded, the kept half credited, no lock is left", async () => {
     // split-staking.ts itself, less its @privateCallback line (written next to it so imports resolve alike).
     const source = readFileSync(path.join(EXAMPLES, "and-join", "split-staking.ts"), "utf8");
     const variant = source.replace(/^\s*@privateCallback\(\{ results: 2 \}\)\n/m, "").replace(/^\s*privateCallback,\n/m, "");
@@ -172,10 +178,10 @@ describe("split staking with @withRefundOnFailure() alone (no @privateCallback({
     const r = await stake(alice, contract);
     expect(r.receiptFailureMessages.filter((m) => m.includes("ERR_UNEXPECTED_RESULT_COUNT"))).toEqual([]);
     expect(r.parseResult()).toBe(false);
-    expect(await credited(contract, alice)).toBe(0n);
     expect(await guardKeys(contract)).toEqual([]);
-    // Refunded in full: alice paid only gas (the pool A half that was kept is unstaked back to the contract).
-    expect((await alice.balance()).total).toBe(aliceBefore - gasPaid([r], gasPrice));
+    // Pool B's half came back and is refunded; pool A's half is staked and credited to alice.
+    expect(await credited(contract, alice)).toBe(HALF);
+    expect((await alice.balance()).total).toBe(aliceBefore - HALF - gasPaid([r], gasPrice));
   });
 });
 
@@ -200,14 +206,14 @@ describe("split staking (guarded): submissions between the joined calls and the 
     expect(panicOf(w)).toContain(`ERR_LOCKED: lock "@${alice.accountId}" is held by operation ${opId} (split-stake for ${alice.accountId}`);
     expect(panicOf(s2)).toMatch(/ERR_LOCKED/);
     expect(s1.parseResult()).toBe(false);
-    expect(b1.parseResult()).toBe(false); // bob's own flow ran (and was refunded: pool B still fails)
-    expect(await credited(contract, alice)).toBe(parseNEAR("3"));
-    expect(await stakedAt(poolA, contract)).toBe(parseNEAR("1.5"));
+    expect(b1.parseResult()).toBe(false); // bob's own flow ran (pool B still fails: half refunded, half staked with pool A)
+    expect(await credited(contract, alice)).toBe(parseNEAR("3") + HALF);
+    expect(await credited(contract, bob)).toBe(HALF);
+    expect(await stakedAt(poolA, contract)).toBe(parseNEAR("1.5") + HALF + HALF);
     expect(await guardKeys(contract)).toEqual([]);
-    // Alice only paid gas: the failed stake was refunded in full, the second stake's deposit came back with its failure.
-    expect((await alice.balance()).total).toBe(aliceBefore - gasPaid([s1, w, s2], gasPrice));
+    // Alice paid gas and the half pool A kept (credited to her); the second stake's deposit came back with its failure.
+    expect((await alice.balance()).total).toBe(aliceBefore - HALF - gasPaid([s1, w, s2], gasPrice));
     expect((await contract.balance()).total).toBe(contractBefore + rewards([s1, w, s2, b1], contract.accountId, gasPrice));
-    void poolA;
   });
 });
 
@@ -239,15 +245,16 @@ describe("split staking (naive.ts): checking only the first result", () => {
     expect((await contract.balance()).total).toBe(contractBefore - HALF + rewards([r], contract.accountId, gasPrice));
   });
 
-  test("the guarded contract in both schedules ends with exactly its balance plus gas rewards", async () => {
+  test("the guarded contract in both schedules keeps its balance; the half staked with the good pool is credited to alice", async () => {
     for (const failing of ["A", "B"] as const) {
       const { poolA, poolB, contract, alice, gasPrice } = await joinSetup();
-      const bad = failing === "A" ? poolA : poolB;
+      const [bad, good] = failing === "A" ? [poolA, poolB] : [poolB, poolA];
       await bad.call(bad, "set_mode", { mode: "fail" });
       const contractBefore = (await contract.balance()).total;
       const r = await stake(alice, contract);
       expect(r.parseResult()).toBe(false);
-      expect(await credited(contract, alice)).toBe(0n);
+      expect(await credited(contract, alice)).toBe(HALF);
+      expect(await stakedAt(good, contract)).toBe(HALF);
       expect((await contract.balance()).total).toBe(contractBefore + rewards([r], contract.accountId, gasPrice));
     }
   });

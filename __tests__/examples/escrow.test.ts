@@ -39,6 +39,11 @@ async function escrowSetup(kind: "marketplace" | "naive" = "marketplace"): Promi
   return { worker, receipts, shop, market, alice, bob, gasPrice: worker.chain.config.gasPrice };
 }
 
+async function escrowSetupWithRoot(): Promise<EscrowSetup & { root: Account }> {
+  const setup = await escrowSetup();
+  return { ...setup, root: setup.worker.rootAccount };
+}
+
 function purchase(buyer: Account, market: Account, options: { deposit?: bigint; maxPrice?: bigint; item?: string; gas?: bigint } = {}): Promise<TransactionResult> {
   return buyer.callRaw(
     market,
@@ -76,7 +81,9 @@ describe("escrow marketplace (guarded): the purchase", () => {
       price: PRICE.toString(),
       refunded: UNUSED.toString(),
     });
-    expect(events(r, "refund_sent")).toHaveLength(0);
+    // The body's refund of the unused part goes out with a bounce check (sendRefund); the guard refunds nothing.
+    expect(events(r, "refund_sent").map((e) => e.data)).toEqual([expect.objectContaining({ account: alice.accountId, amount: UNUSED.toString() })]);
+    expect(events(r, "refund_bounced")).toHaveLength(0);
     expect(events(r, "lock_released")[0].data.outcome).toBe("success");
     expect(await guardKeys(market)).toEqual([]);
 
@@ -92,6 +99,29 @@ describe("escrow marketplace (guarded): the purchase", () => {
     expect((await shop.balance()).total).toBe(shopBefore + rewards([r], shop.accountId, gasPrice) + PRICE - gasPaid([w], gasPrice));
     expect((await market.balance()).total).toBe(marketBefore + rewards([r, w], market.accountId, gasPrice));
     expect(panicOf(await shop.callRaw(market, "withdraw_earnings", {}))).toMatch(/ERR_INSUFFICIENT_AVAILABLE/);
+  });
+
+  test("attack 18: the buyer deleted their account while the purchase was in flight: the unused part bounces back and waits for them (claim_refund), nothing is lost", async () => {
+    const { worker, root, market, shop, alice, gasPrice } = await escrowSetupWithRoot();
+    const marketBefore = (await market.balance()).total;
+    const handle = alice.submitCall(market, "purchase", { item_id: "book", max_price: MAX_PRICE.toString() }, { attachedDeposit: DEPOSIT, gas: GAS });
+    worker.step();
+    worker.step();
+    expect((await alice.delete(root)).succeeded).toBe(true);
+    const r = new TransactionResult(await handle.wait());
+    expect(r.parseResult()).toEqual({ status: "purchased", item_id: "book", price: PRICE.toString(), refunded: UNUSED.toString() });
+    expect(events(r, "refund_sent")[0].data).toMatchObject({ account: alice.accountId, amount: UNUSED.toString() });
+    expect(events(r, "refund_bounced")[0].data).toMatchObject({ account: alice.accountId, amount: UNUSED.toString(), claimable: UNUSED.toString() });
+    expect(await market.view("get_claimable", { account_id: alice.accountId })).toBe(UNUSED.toString());
+    // The market holds the shop's proceeds and alice's unused part, nothing else.
+    expect((await market.balance()).total).toBe(marketBefore + PRICE + UNUSED + rewards([r], market.accountId, gasPrice));
+    expect(await market.view("get_earnings", { account_id: shop.accountId })).toBe(PRICE.toString());
+    const again = await root.createSubAccount("alice", { initialBalance: parseNEAR("1") });
+    const claim = await again.callRaw(market, "claim_refund", {}, { gas: 50n * TGAS });
+    expect(claim.parseResult()).toBe(UNUSED.toString());
+    expect((await again.balance()).total).toBe(parseNEAR("1") + UNUSED - gasPaid([claim], gasPrice));
+    expect(await market.view("get_claimable", { account_id: alice.accountId })).toBe("0");
+    expect(await guardKeys(market)).toEqual([]);
   });
 
   test("a shop that uses nothing (answers the whole amount as unused): price 0, the whole deposit comes back from the body", async () => {

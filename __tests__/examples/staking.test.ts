@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { Worker, parseNEAR, TGAS, type Account, type Receipt, type TransactionResult } from "../../src/testing/index.js";
+import { Worker, TransactionResult, parseNEAR, TGAS, type Account, type Receipt } from "../../src/testing/index.js";
 import { ROOT, EXAMPLES, events, guardKeys, rewards, gasPaid, panicOf, outcomeOf, recordReceipts, transfers, totals } from "./helpers.js";
 
 const DEPOSIT = parseNEAR("10");
@@ -114,6 +114,29 @@ describe("staking example: every validator mode conserves the user's money (refu
       expect(events(r, staked ? "credit_applied" : "refund_sent")).toHaveLength(1);
       expect(await guardKeys(contract)).toEqual([]);
     }
+  });
+});
+
+describe("staking example: a refund to an account deleted mid-flight (attack 18)", () => {
+  test("guarded.ts records the bounced refund; the re-created account claims it once with claim_refund", async () => {
+    const s = await stakingSetup("guarded");
+    const { worker, validator, contract, alice, gasPrice } = s;
+    await validator.call(validator, "set_mode", { mode: "fail" });
+    const contractBefore = (await contract.balance()).total;
+    const handle = alice.submitCall(contract, "deposit_and_stake", {}, { attachedDeposit: DEPOSIT, gas: 200n * TGAS });
+    worker.step();
+    worker.step();
+    expect((await alice.delete(worker.rootAccount)).succeeded).toBe(true);
+    const r = new TransactionResult(await handle.wait());
+    expect(events(r, "refund_bounced")[0].data).toMatchObject({ account: alice.accountId, amount: DEPOSIT.toString() });
+    expect(await contract.view("get_claimable", { account_id: alice.accountId })).toBe(DEPOSIT.toString());
+    expect((await contract.balance()).total).toBe(contractBefore + DEPOSIT + rewards([r], contract.accountId, gasPrice));
+    const again = await worker.rootAccount.createSubAccount("alice", { initialBalance: parseNEAR("1") });
+    const claims = await Promise.all([again.callRaw(contract, "claim_refund", {}, { gas: 50n * TGAS }), again.callRaw(contract, "claim_refund", {}, { gas: 50n * TGAS })]);
+    expect(claims.map((c) => (c.succeeded ? c.parseResult() : panicOf(c).replace(/^Smart contract panicked: /, "").slice(0, 20))).sort()).toEqual([DEPOSIT.toString(), "ERR_NOTHING_TO_CLAIM"].sort());
+    expect((await again.balance()).total).toBe(parseNEAR("1") + DEPOSIT - gasPaid(claims, gasPrice));
+    expect((await contract.balance()).total).toBe(contractBefore + rewards([r, ...claims], contract.accountId, gasPrice));
+    expect(await guardKeys(contract)).toEqual([]);
   });
 });
 

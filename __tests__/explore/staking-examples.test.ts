@@ -38,7 +38,7 @@ describe("examples/staking/scenario.ts", () => {
   test("guarded.ts: every invariant holds on every schedule, validator success and failure included", async () => {
     const r = await explore(guarded, options);
     expect(r.complete).toBe(true);
-    expect(r.invariants).toEqual(["conservation", "no-postponed-receipts", "no-net-gain", "no-locks-held", "no-leftover-storage"]);
+    expect(r.invariants).toEqual(["conservation", "no-postponed-receipts", "no-net-gain", "no-locks-held", "no-leftover-storage", "no-contract-loss"]);
     expect(r.violations).toEqual([]);
     expect(r.distinctFinalStates).toBeGreaterThan(1);
   });

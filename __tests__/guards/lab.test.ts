@@ -6,7 +6,7 @@
 import path from "node:path";
 import { Worker, TransactionResult, parseNEAR, TGAS, type Account, type TransactionHandle } from "../../src/testing/index.js";
 import type { Receipt } from "../../src/testing/index.js";
-import { REFUND_GAS } from "../../src/core/gas.js";
+import { refundReserveGas, resultReadGas, MAX_RESULT_BYTES } from "../../src/core/gas.js";
 import { events, guardKeys, rewards, gasPaid, panicOf, labSetup, EXAMPLES, FIXTURES, type Lab } from "./helpers.js";
 
 const FIVE = parseNEAR("5");
@@ -17,9 +17,12 @@ const start = (t: Lab, who: Account, args: Record<string, unknown>, deposit = FI
 
 const done = async (h: TransactionHandle) => new TransactionResult(await h.wait());
 
-/** Holds every data receipt to the lab (so its callbacks wait) until the returned function is called. */
+/** A validator's answer on its way to a lab callback (not a refund's bounce check, whose data comes from the refunded account). */
+const flowData = (t: Lab, r: Receipt) => r.kind === "data" && r.receiverId === t.lab.accountId && (r.predecessorId === t.ok.accountId || r.predecessorId === t.bad.accountId);
+
+/** Holds every validator answer to the lab (so its callbacks wait) until the returned function is called. */
 function holdCallbacks(t: Lab): () => void {
-  t.worker.chain.setScheduler((ready: readonly Receipt[]) => ready.flatMap((r, i) => (r.kind === "data" && r.receiverId === t.lab.accountId ? [] : [i])));
+  t.worker.chain.setScheduler((ready: readonly Receipt[]) => ready.flatMap((r, i) => (flowData(t, r) ? [] : [i])));
   return () => t.worker.chain.setScheduler(null);
 }
 
@@ -38,13 +41,11 @@ const outcomeOf = (r: { receiptsOutcome: { methodName?: string; status: { type: 
 describe("the callback body is a unit (attack 10)", () => {
   const untouched = { counter: 0, tags: [], big: "0", keep: "orig", gone: "bye", new: null, raw: false };
 
-  test.each([
-    ["ok", "success"],
-    ["bad", "failure"],
-  ] as const)("external %s, body throws after partial writes: nothing persists, lock released, refund sent, event logged, no panic", async (target, external) => {
+  test("external bad, body throws after partial writes: nothing persists, lock released, the deposit that came back refunded, event logged, no panic", async () => {
     const t = await labSetup();
     const aliceBefore = (await t.alice.balance()).total;
-    const r = await start(t, t.alice, { targets: [t[target].accountId], behavior: "throw" });
+    const labBefore = (await t.lab.balance()).total;
+    const r = await start(t, t.alice, { targets: [t.bad.accountId], behavior: "throw" });
     expect(outcomeOf(r, "on_done").status.type).toBe("SuccessValue");
     expect(r.succeeded).toBe(true);
     expect(r.parseResult()).toBeUndefined();
@@ -52,23 +53,57 @@ describe("the callback body is a unit (attack 10)", () => {
     expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe("0");
     const failed = events(r, "callback_failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0].data).toMatchObject({ error: expect.stringContaining("boom"), external, panicked: false });
+    expect(failed[0].data).toMatchObject({ error: expect.stringContaining("boom"), external: "failure", panicked: false });
     expect(events(r, "refund_sent")[0].data).toMatchObject({ account: t.alice.accountId, amount: FIVE.toString() });
+    expect(events(r, "refund_bounced")).toHaveLength(0);
     expect(events(r, "credit_applied")).toHaveLength(0);
     expect(events(r, "lock_released")[0].data.outcome).toBe("refund");
     expect(await guardKeys(t.lab)).toEqual([]);
-    // The user is whole in both cases (when the validator kept the stake, the contract refunds from its own balance).
     expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+    expect((await t.lab.balance()).total).toBe(labBefore + rewards([r], t.lab.accountId));
   });
 
-  test("the credit hook throws: its writes are undone and the user is refunded", async () => {
+  test("attack 17: external ok, body throws after partial writes: nothing persists, NO refund (the validator kept the deposit), kept for reconciliation", async () => {
+    const t = await labSetup();
+    const aliceBefore = (await t.alice.balance()).total;
+    const labBefore = (await t.lab.balance()).total;
+    const r = await start(t, t.alice, { targets: [t.ok.accountId], behavior: "throw" });
+    expect(outcomeOf(r, "on_done").status.type).toBe("SuccessValue");
+    expect(r.parseResult()).toBeUndefined();
+    expect(await t.lab.view("summary")).toEqual(untouched);
+    expect(events(r, "callback_failed")[0].data).toMatchObject({ error: expect.stringContaining("boom"), external: "success", panicked: false });
+    expect(events(r, "refund_sent")).toHaveLength(0);
+    expect(events(r, "lock_released")).toHaveLength(0);
+    const [kept] = events(r, "reconcile_required");
+    expect(kept.data).toMatchObject({ account: t.alice.accountId, paid: "0", outstanding: FIVE.toString(), kept: FIVE.toString() });
+    expect(kept.data.results).toEqual([{ status: "success", size: expect.any(String), prefix: expect.any(String) }]);
+    // The operation waits for the owner: locked, credit still staged, verdict recorded.
+    const [op] = (await t.lab.view<Record<string, unknown>[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    expect(op).toMatchObject({ status: "reconcile", external: ["success"], refund: FIVE.toString(), credit: FIVE.toString(), returned: "0" });
+    const locked = await start(t, t.alice, { targets: [t.ok.accountId] });
+    expect(panicOf(locked)).toMatch(/ERR_LOCKED: .*waiting for reconciliation/);
+    // The contract paid nothing out of its own balance; alice paid the deposit the validator holds.
+    expect((await t.alice.balance()).total).toBe(aliceBefore - FIVE - gasPaid([r, locked], t.gasPrice));
+    expect((await t.lab.balance()).total).toBe(labBefore + rewards([r, locked], t.lab.accountId));
+    // The owner decides at once (no TTL wait): here, that the stake stands and alice is credited.
+    const resolved = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "resolved" });
+    expect(resolved.parseResult()).toEqual({ decision: "resolved", settled: true });
+    expect(events(resolved, "lock_expired")[0].data).toMatchObject({ decision: "resolved", status: "reconcile" });
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe(FIVE.toString());
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+
+  test("attack 17: the credit hook throws after success: its writes are undone, no refund, kept for reconciliation", async () => {
     const t = await labSetup();
     await t.lab.call(t.lab, "setup", { fail_credit: true });
+    const labBefore = (await t.lab.balance()).total;
     const r = await start(t, t.alice, { targets: [t.ok.accountId] });
     expect(events(r, "callback_failed")[0].data.error).toMatch(/credit hook failed/);
-    expect(events(r, "refund_sent")).toHaveLength(1);
+    expect(events(r, "refund_sent")).toHaveLength(0);
+    expect(events(r, "reconcile_required")[0].data).toMatchObject({ paid: "0", outstanding: FIVE.toString() });
     expect(await t.lab.view("summary")).toMatchObject({ counter: 0 });
     expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe("0");
+    expect((await t.lab.balance()).total).toBe(labBefore + rewards([r], t.lab.accountId));
   });
 
   test("a body that created a promise and then threw cannot be undone by hand: the callback panics, the operation stays for expiry", async () => {
@@ -89,12 +124,15 @@ describe("the callback body is a unit (attack 10)", () => {
     expect(await guardKeys(t.lab)).toEqual([]);
   });
 
-  test("a staged credit that nothing applies is refused (ERR_CREDIT_NOT_APPLIED) and refunded; without a credit the flow succeeds", async () => {
+  test("attack 17: a staged credit that nothing applies is refused (ERR_CREDIT_NOT_APPLIED) and NOT refunded (the validator kept the deposit); without a credit the flow succeeds", async () => {
     const t = await labSetup();
+    const labBefore = (await t.lab.balance()).total;
     const r = await start(t, t.alice, { targets: [t.ok.accountId], callback: "on_nocredit" });
     expect(events(r, "callback_failed")[0].data.error).toMatch(/^ERR_CREDIT_NOT_APPLIED/);
-    expect(events(r, "refund_sent")).toHaveLength(1);
-    const r2 = await start(t, t.alice, { targets: [t.ok.accountId], callback: "on_nocredit", credit: "0" });
+    expect(events(r, "refund_sent")).toHaveLength(0);
+    expect(events(r, "reconcile_required")).toHaveLength(1);
+    expect((await t.lab.balance()).total).toBe(labBefore + rewards([r], t.lab.accountId));
+    const r2 = await start(t, t.bob, { targets: [t.ok.accountId], callback: "on_nocredit", credit: "0" });
     expect(r2.parseResult()).toBe(true);
     expect(events(r2, "refund_sent")).toHaveLength(0);
   });
@@ -193,25 +231,33 @@ describe("refunds near the storage minimum (attack 14)", () => {
 });
 
 describe("gas (attack 15)", () => {
-  test.each([60n, 150n, 300n])("the callback keeps exactly its static gas whatever the caller attaches (%p Tgas)", async (tgas) => {
+  test.each([
+    [80n, undefined],
+    [150n, undefined],
+    [300n, undefined],
+    [66n, 64],
+  ])("the callback keeps exactly its static gas whatever the caller attaches (%p Tgas, maxResultBytes %p)", async (tgas, maxResult) => {
     const t = await labSetup();
-    t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], cb_gas: (15n * TGAS).toString() }, { attachedDeposit: FIVE, gas: tgas * TGAS });
+    t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], cb_gas: (15n * TGAS).toString(), max_result: maxResult }, { attachedDeposit: FIVE, gas: tgas * TGAS });
     const cb = stepUntilPostponed(t.worker, t.lab.accountId);
     const action = cb.actions[0] as { type: string; gas: bigint; methodName: string };
     expect(action.methodName).toBe("on_done");
-    expect(action.gas).toBe(15n * TGAS + REFUND_GAS);
+    const op = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))![0];
+    const reserve = refundReserveGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 28 + `@${t.alice.accountId}`.length + t.alice.accountId.length, calls: 1 });
+    expect(action.gas).toBe(15n * TGAS + reserve + resultReadGas(maxResult ?? MAX_RESULT_BYTES));
+    expect(op).toBeDefined();
     t.worker.runUntilIdle();
   });
 
   test("ERR_INSUFFICIENT_GAS itemises the need and says what to attach", async () => {
     const t = await labSetup();
     const r = await start(t, t.alice, { targets: [t.ok.accountId], ext_gas: (100n * TGAS).toString() }, FIVE, 100n * TGAS);
-    // The callback's 20 Tgas plus the refund reserve (REFUND_GAS for a one-key flow), e.g. "22.000".
-    const reserve = 20n * TGAS + REFUND_GAS;
+    // The callback's 20 Tgas plus the refund reserve and the reserve for a 4 MiB result.
+    const reserve = 20n * TGAS + refundReserveGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 28 + `@${t.alice.accountId}`.length + t.alice.accountId.length, calls: 1 }) + resultReadGas(MAX_RESULT_BYTES);
     const reserveText = `${reserve / TGAS}\\.${(((reserve % TGAS) * 1000n) / TGAS).toString().padStart(3, "0")}`;
     expect(panicOf(r)).toMatch(
       new RegExp(
-        `ERR_INSUFFICIENT_GAS: this flow needs \\d+ gas \\([0-9.]+ Tgas: external calls 100\\.000 Tgas \\+ callback with refund reserve ${reserveText} Tgas \\+ fees [0-9.]+ Tgas \\+ margin 5\\.000 Tgas\\) but only \\d+ remain of the 100000000000000 prepaid\\. Attach at least`,
+        `ERR_INSUFFICIENT_GAS: this flow needs \\d+ gas \\([0-9.]+ Tgas: external calls 100\\.000 Tgas \\+ callback with refund and result reserves ${reserveText} Tgas \\+ fees [0-9.]+ Tgas \\+ margin 5\\.000 Tgas\\) but only \\d+ remain of the 100000000000000 prepaid\\. Attach at least`,
       ),
     );
     expect(await guardKeys(t.lab)).toEqual([]);
@@ -225,7 +271,7 @@ describe("ledger: ids, stale callbacks, storage", () => {
     let holdAll = true;
     t.worker.chain.setScheduler((ready: readonly Receipt[]) =>
       ready.flatMap((r, i) => {
-        if (r.kind === "data" && r.receiverId === t.lab.accountId && (holdAll || heldData.has(r.id))) {
+        if (flowData(t, r) && (holdAll || heldData.has(r.id))) {
           heldData.add(r.id);
           return [];
         }
@@ -247,7 +293,7 @@ describe("ledger: ids, stale callbacks, storage", () => {
     holdAll = false;
     heldData.clear();
     // Release only the old callback's data: hold everything else to the lab.
-    t.worker.chain.setScheduler((ready: readonly Receipt[]) => ready.flatMap((r, i) => (r.kind === "data" && r.receiverId === t.lab.accountId && r.id !== oldData ? [] : [i])));
+    t.worker.chain.setScheduler((ready: readonly Receipt[]) => ready.flatMap((r, i) => (flowData(t, r) && r.id !== oldData ? [] : [i])));
     const a = await done(first);
     // The old flow's validator refused: the event says so, and the expiry's refund was the right decision.
     expect(events(a.receiptsOutcome.flatMap((o) => o.logs), "stale_callback")[0].data).toEqual({ op: opA.id, external: "failure" });
@@ -265,13 +311,13 @@ describe("ledger: ids, stale callbacks, storage", () => {
 
   test("several lock keys: each is held, a conflicting flow changes nothing, all are released", async () => {
     const t = await labSetup();
-    const keys = [`@${t.alice.accountId}`, "r:pool", "*"];
+    const keys = [`@${t.alice.accountId}`, "r:pool", "*:*"];
     const release = holdCallbacks(t);
     const handle = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId], lock_keys: keys }, { attachedDeposit: FIVE, gas: 250n * TGAS });
     stepUntilPostponed(t.worker, t.lab.accountId);
     const stored = await guardKeys(t.lab);
-    expect(stored.sort()).toEqual(keys.map((k) => "ncg:" + k).sort());
-    const [op] = (await t.lab.view<{ id: string; lock_keys: string[] }[]>("pending", { keys: ["r:pool", "*"] }))!;
+    expect(stored.sort()).toEqual(keys.map((k) => "\u00ffl" + k).sort());
+    const [op] = (await t.lab.view<{ id: string; lock_keys: string[] }[]>("pending", { keys: ["r:pool", "*:*"] }))!;
     expect(op.lock_keys).toEqual(keys);
     expect(panicOf(await t.bob.callRaw(t.lab, "touch", { keys: ["r:pool"] }))).toContain(`lock "r:pool" is held by operation ${op.id}`);
     expect(await t.bob.call(t.lab, "touch", { keys: ["r:other"] })).toBe("ran");

@@ -96,6 +96,36 @@ import { privateCallback as pc } from "../src/index";
     expect(checkGuardPlacement(src, "c.ts").map((i) => i.kind)).toEqual(["guard-above-sdk-decorator"]);
   });
 
+  test("a startGuardedCall whose literal callback.method is not a @withRefundOnFailure() method is reported with file:line (item 6)", () => {
+    const file = path.join(FIXTURES, "unknown-callback.ts");
+    const issues = checkGuardPlacement(readFileSync(file, "utf8"), file);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: "ERR_UNKNOWN_CALLBACK", kind: "unknown-callback", file, line: 12, method: "on_stakd" });
+    expect(issues[0].message).toMatch(/callback\.method "on_stakd" is not a @withRefundOnFailure\(\) method of this contract \(it has: on_staked\)/);
+    const ok = `${header}import { startGuardedCall } from "near-callback-guards";
+@NearBindgen({}) class C { @call({}) m() { return startGuardedCall({ kind: "k", call: [], callback: { method: "cb", gas: 1n } }); } @call({}) @withRefundOnFailure() cb() {} }`;
+    expect(checkGuardPlacement(ok, "c.ts")).toEqual([]);
+    const dynamic = `${header}import { startGuardedCall } from "near-callback-guards";
+@NearBindgen({}) class C { @call({}) m(a: { cb: string }) { return startGuardedCall({ kind: "k", call: [], callback: { method: a.cb, gas: 1n } }); } }`;
+    expect(checkGuardPlacement(dynamic, "c.ts")).toEqual([]); // not a literal: startGuardedCall refuses it at run time
+  });
+
+  test("a Vector / UnorderedMap / UnorderedSet prefix starting with a character whose low byte is 0xFF is reported (attack 16's residual)", () => {
+    const src = (ctor: string, prefix: string) => `import { NearBindgen, call, ${ctor} } from "near-sdk-js";
+@NearBindgen({}) class C { items = new ${ctor}<string>(${prefix}); }`;
+    for (const ctor of ["Vector", "UnorderedMap", "UnorderedSet"]) {
+      for (const prefix of ['"\u00ff"', '"ÿitems"', "'\u01ffx'", '`\uffff`']) {
+        const issues = checkGuardPlacement(src(ctor, prefix), "c.ts");
+        expect(issues.map((i) => [i.kind, i.code])).toEqual([["reserved-storage-prefix", "ERR_CORRUPT_GUARD_STATE"]]);
+        expect(issues[0].message).toMatch(new RegExp(`new ${ctor}\\(.*writes keys starting with the byte 0xFF`));
+      }
+      expect(checkGuardPlacement(src(ctor, '"v"'), "c.ts")).toEqual([]);
+      expect(checkGuardPlacement(src(ctor, '""'), "c.ts")).toEqual([]);
+    }
+    // LookupMap and LookupSet keys are UTF-8: no prefix reaches 0xFF.
+    expect(checkGuardPlacement(src("LookupMap", '"\u00ff"'), "c.ts")).toEqual([]);
+  });
+
   test("classes that are not contracts are ignored", () => {
     expect(checkGuardPlacement(`${header}class Plain { @privateCallback() @call({}) cb() {} }`, "c.ts")).toEqual([]);
   });

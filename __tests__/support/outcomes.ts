@@ -12,7 +12,7 @@ export interface LoggedEvent {
 }
 
 /** The guards' event standard and the version their events carry. */
-export const GUARD_EVENTS = { standard: "nep297-callback-guards", version: "1.0.0" } as const;
+export const GUARD_EVENTS = { standard: "nep297-callback-guards", version: "1.1.0" } as const;
 
 /**
  * NEP-297 events in a transaction's logs (or a list of logs), one kind only when `name` is given: the
@@ -31,9 +31,9 @@ export function events(r: TransactionResult | string[], name?: string, standard:
   return out;
 }
 
-/** Storage keys of the guards' namespace: empty when nothing is in flight. */
+/** Storage keys of the guards' namespace (latin1, starting with the byte 0xFF): empty when nothing is in flight. */
 export async function guardKeys(account: Account): Promise<string[]> {
-  return (await account.viewState()).keys().filter((k) => k.startsWith("ncg:"));
+  return (await account.viewState()).keys().filter((k) => k.startsWith("\u00ff"));
 }
 
 /** Gas rewards `accountId` earned from the receipts of `results` (30 % of the gas its calls burnt). */

@@ -6,9 +6,12 @@
  * - `on_staked` sees TWO results (`@privateCallback({ results: 2 })`). The flow succeeded only if BOTH
  *   stakes did (withRefundOnFailure's default verdict: every result is a success); only then is the
  *   whole deposit credited (deferCredit);
- * - if either failed, nothing is credited and the guard refunds the WHOLE deposit to the user from the
- *   callback. The half that a pool did accept is not lost to the contract: the body asks that pool to
- *   `unstake` it, so the contract ends where it started;
+ * - if either failed, the staged credit is dropped and the guard refunds the user only what came back:
+ *   the half the failed pool returned (a refund is paid only with money that came back). The half the
+ *   other pool accepted stays staked there, and the `compensate` hook credits it to the user's staked
+ *   balance, so the user ends with half refunded and half staked, and the contract's books match what it
+ *   holds (the old version refunded the whole deposit and asked the pool to `unstake` the kept half: if
+ *   that unstake failed, the contract had paid a half it never got back);
  * - the user's lock is held from the call to the callback: `withdraw` and a second
  *   `deposit_and_stake` by the same user are refused meanwhile (pendingLock).
  */
@@ -19,19 +22,20 @@ import {
   deferCredit,
   pendingLock,
   startGuardedCall,
+  claimBouncedRefund,
+  bouncedRefundOf,
   parseU128,
   parseAccountId,
   GuardError,
   TGAS,
   type GuardedCallbackContext,
+  type CompensationContext,
 } from "near-callback-guards";
 
 /** Static gas of each pool's `stake` (each also receives half of the unused gas). */
 const STAKE_GAS = 20n * TGAS;
-/** Static gas of `unstake`, sent from the callback to a pool that accepted its half of a failed flow. */
-const UNSTAKE_GAS = 10n * TGAS;
-/** Static gas of `on_staked`: its own work plus up to two `unstake` calls and their fees. */
-const CALLBACK_GAS = 40n * TGAS;
+/** Static gas of `on_staked`'s own work (the guard adds its refund and result reserves on top). */
+const CALLBACK_GAS = 20n * TGAS;
 
 @NearBindgen({ requireInit: true })
 export class SplitStaking {
@@ -55,32 +59,45 @@ export class SplitStaking {
     const halves = [amount / 2n, amount - amount / 2n];
     return startGuardedCall({
       kind: "split-stake",
-      refund: amount, // the WHOLE deposit comes back if either pool fails
+      refund: amount, // what comes back of the deposit is refunded if either pool fails
       credit: amount, // credited only if both succeed
       call: [
         { contractId: this.pools[0], method: "stake", deposit: halves[0], gas: STAKE_GAS },
         { contractId: this.pools[1], method: "stake", deposit: halves[1], gas: STAKE_GAS },
       ],
-      callback: { method: "on_staked", gas: CALLBACK_GAS, args: { halves } },
+      callback: { method: "on_staked", gas: CALLBACK_GAS },
     });
   }
 
-  /** Settles both stakes at once. Returns true when both pools accepted (and the user was credited). */
+  /**
+   * Settles both stakes at once. Returns true when both pools accepted (and the user was credited). When
+   * one failed, the guard refunds its half (it came back) and `compensate` credits the half the other pool
+   * kept: it is staked for the user.
+   */
   @call({})
   @privateCallback({ results: 2 })
-  @withRefundOnFailure()
+  @withRefundOnFailure({
+    compensate: (self: SplitStaking, ctx: CompensationContext) => {
+      let kept = 0n;
+      for (const k of ctx.kept) kept += k;
+      self.credit(ctx.op.account, kept);
+    },
+  })
   @deferCredit<SplitStaking>({ apply: (self, { account, amount }) => self.credit(account, amount) })
-  on_staked({ halves }: { op: string; halves: string[] }, ctx: GuardedCallbackContext): boolean {
-    if (!ctx.succeeded) {
-      // The guard refunds the whole deposit after this body. Take back the halves a pool did keep, so
-      // the refund does not come out of the contract's own pocket for good. Created last: nothing throws after.
-      for (const result of ctx.results) {
-        if (result.status !== "success") continue;
-        const amount = parseU128(halves[result.index], { field: "half" });
-        NearPromise.new(this.pools[result.index]).functionCall("unstake", JSON.stringify({ amount: amount.toString() }), 0n, UNSTAKE_GAS).build();
-      }
-    }
+  on_staked(_args: { op: string }, ctx: GuardedCallbackContext): boolean {
     return ctx.succeeded;
+  }
+
+  /** Pays the caller a refund that bounced (its account was deleted while its stake was in flight). */
+  @call({})
+  claim_refund(): string {
+    return claimBouncedRefund().amount.toString();
+  }
+
+  /** Refunds that bounced and wait for `account_id` to claim them. */
+  @view({})
+  get_claimable({ account_id }: { account_id: string }): string {
+    return bouncedRefundOf(account_id).toString();
   }
 
   /** Pays out credited balance; refused (ERR_LOCKED) while the caller has a stake in flight. */

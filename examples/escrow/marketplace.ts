@@ -11,8 +11,13 @@
  *   body's writes and refunds the whole deposit. The marketplace never pays out more than it holds for
  *   the purchase, whatever the shop returns;
  * - valid answer: credits the shop's proceeds (`price = amount - unused`) and records the purchase, then
- *   refunds `unused` to the buyer. Nothing is credited before this point, so a shop cannot withdraw
- *   proceeds of a purchase that may still be refunded;
+ *   refunds `unused` to the buyer with `sendRefund` (a Transfer whose bounce is kept claimable). Nothing
+ *   is credited before this point, so a shop cannot withdraw proceeds of a purchase that may still be
+ *   refunded;
+ * - every refund is paid with money that came back: the deposit never left the marketplace (the shop's
+ *   call carries 0), so refunding all or part of it never costs the marketplace its own money;
+ * - a refund to a buyer who deleted their account meanwhile bounces back and waits for them:
+ *   `claim_refund()` once the account exists again, `get_claimable` to see it;
  * - the buyer's lock is held from `purchase` to the callback: a second purchase by the same buyer is
  *   refused (ERR_LOCKED) until the first settles; other buyers are not blocked.
  *
@@ -26,6 +31,9 @@ import {
   privateCallback,
   withRefundOnFailure,
   startGuardedCall,
+  sendRefund,
+  claimBouncedRefund,
+  bouncedRefundOf,
   listOperations,
   lockKeyForAccount,
   parseU128,
@@ -39,8 +47,8 @@ import {
 
 /** Static gas of the shop's `on_purchase` (it also receives purchase's unused gas). */
 const SHOP_GAS = 20n * TGAS;
-/** Static gas of `on_purchase_resolved` (the guard adds its refund reserve on top). */
-const CALLBACK_GAS = 20n * TGAS;
+/** Static gas of `on_purchase_resolved`, including its own checked refund of the unused part (the guard adds its refund and result reserves on top). */
+const CALLBACK_GAS = 30n * TGAS;
 
 /** A purchase as the marketplace recorded it. */
 export interface Purchase {
@@ -126,7 +134,7 @@ export class Marketplace {
     this.purchases.set(buyer, list);
     emit("purchase", { buyer, shop: this.shop, item_id, price: price.toString(), refunded: unused.toString() });
     // Last: a promise cannot be undone, so nothing may throw after it.
-    if (unused > 0n) NearPromise.new(buyer).transfer(unused).build();
+    if (unused > 0n) sendRefund({ account: buyer, amount: unused, op: ctx.op.id });
     return { status: "purchased", item_id, price: price.toString(), refunded: unused.toString() };
   }
 
@@ -138,6 +146,18 @@ export class Marketplace {
     if (amount === 0n) throw new GuardError("ERR_INSUFFICIENT_AVAILABLE", `${shop} has no proceeds to withdraw.`);
     this.earnings.remove(shop);
     return NearPromise.new(shop).transfer(amount);
+  }
+
+  /** Pays the caller a refund that bounced (their account was deleted while the purchase was in flight). */
+  @call({})
+  claim_refund(): string {
+    return claimBouncedRefund().amount.toString();
+  }
+
+  /** Refunds that bounced and wait for `account_id` to claim them. */
+  @view({})
+  get_claimable({ account_id }: { account_id: string }): string {
+    return bouncedRefundOf(account_id).toString();
   }
 
   @view({})

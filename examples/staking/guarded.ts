@@ -5,7 +5,12 @@
  *   deposit back (withRefundOnFailure) with gas reserved when the flow started;
  * - while the flow is in flight the user's lock is held, so `withdraw` refuses to run (pendingLock);
  * - the callback is private (privateCallback): users, the contract's own key and other contracts
- *   cannot call it.
+ *   cannot call it;
+ * - a refund is paid only with money that came back: if the validator accepted the stake but the
+ *   callback could not credit it, nothing is refunded from the contract's balance; the stake waits for
+ *   the owner (`resolve_expired`, at once) instead;
+ * - a refund to a user who deleted their account meanwhile bounces back and stays claimable:
+ *   `claim_refund()` once the account exists again (`get_claimable` shows it).
  */
 import { NearBindgen, call, view, initialize, near, LookupMap, NearPromise } from "near-sdk-js";
 import {
@@ -15,6 +20,8 @@ import {
   pendingLock,
   startGuardedCall,
   expireOperation,
+  claimBouncedRefund,
+  bouncedRefundOf,
   listOperations,
   lockKeyForAccount,
   parseU128,
@@ -80,10 +87,24 @@ export class GuardedStaking {
     return NearPromise.new(user).transfer(value);
   }
 
+  /** Pays the caller a refund that bounced (their account was deleted while their stake was in flight). */
+  @call({})
+  claim_refund(): string {
+    return claimBouncedRefund().amount.toString();
+  }
+
+  /** Refunds that bounced and wait for `account_id` to claim them. */
+  @view({})
+  get_claimable({ account_id }: { account_id: string }): string {
+    return bouncedRefundOf(account_id).toString();
+  }
+
   /**
-   * Owner's way out for a stake whose callback never settled it (e.g. it ran out of gas), after its
-   * time-to-live: "refund" if the validator did not keep the deposit, "credit" if it did (checked
-   * off-chain with the validator's `get_staked`), "keep" to wait.
+   * Owner's way out for a stake its callback could not settle: after its time-to-live when the callback
+   * never ran to the end (e.g. it ran out of gas), at once when it waits for reconciliation (`status:
+   * "reconcile"`, e.g. the validator kept the deposit but the credit failed). "refund" if the validator
+   * did not keep the deposit (or to pay the user from the contract's funds), "credit" if it did (checked
+   * with `external` or off-chain with the validator's `get_staked`), "keep" to wait.
    */
   @call({})
   resolve_expired({ op, decision }: { op: string; decision: "refund" | "credit" | "keep" }): string {

@@ -11,7 +11,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseNEAR, TGAS, type Worker, defineScenario, noLeftoverStorage, noLocksHeld, noNetGain, type Scenario, type TxSpec, type FaultSpec } from "../../src/testing/index.js";
+import { parseNEAR, TGAS, type Worker, defineScenario, noLeftoverStorage, noLocksHeld, noNetGain, noContractLoss, type Scenario, type TxSpec, type FaultSpec, type InvariantLike } from "../../src/testing/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEPOSIT = parseNEAR("10");
@@ -50,10 +50,20 @@ function scenario(kind: Kind, extra: { name: string; txs?: TxSpec[]; faults: Fau
           })
         : noLocksHeld(),
       // Settled operations leave nothing under the guards' storage prefix.
-      noLeftoverStorage({ contract: "staking", prefix: "ncg:" }),
+      noLeftoverStorage({ contract: "staking", prefix: "\u00ff" }),
+      // No flow costs the contract more than gas: what it holds (its balance and its stake at the
+      // validator) keeps up with what its books owe alice (her credited balance and bounced refunds).
+      ...(kind === "guarded" ? [contractBooks] : []),
     ],
   });
 }
+
+const contractBooks: InvariantLike = noContractLoss({
+  contract: "staking",
+  owed: (s) =>
+    BigInt(s.view<string>("staking", "get_balance", { account_id: s.id("alice") })) + BigInt(s.view<string>("staking", "get_claimable", { account_id: s.id("alice") })),
+  held: (s) => BigInt(s.view<string>("validator", "get_staked", { account_id: s.id("staking") })),
+});
 
 /**
  * The validator may accept the stake, fail, or burn all the gas it was given (injected faults; pass

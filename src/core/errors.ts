@@ -24,6 +24,14 @@
  * - `ERR_UNKNOWN_OPERATION`: no operation in flight has this id (settled, expired or never existed).
  * - `ERR_NOT_EXPIRED`: expiry was asked before the operation's time-to-live.
  * - `ERR_CREDIT_NOT_APPLIED`: an operation with a staged credit succeeded but nothing applied the credit.
+ * - `ERR_CORRUPT_GUARD_STATE`: a value under the guards' storage prefix is not guard state (a raw write of
+ *   the contract's own code); nothing was changed. Clear it with `clearCorruptGuardState`.
+ * - `ERR_MISSING_OPERATION`: a `withRefundOnFailure` callback ran without a well-formed `op` argument:
+ *   the flow was not started with `startGuardedCall`. (A well-formed id whose operation is gone is a
+ *   `stale_callback` event, not an error.)
+ * - `ERR_UNKNOWN_CALLBACK`: `startGuardedCall`'s `callback.method` is not a `withRefundOnFailure` method of
+ *   this contract; refused before anything is written or sent.
+ * - `ERR_NOTHING_TO_CLAIM`: no bounced refund is recorded for this account.
  */
 export type GuardErrorCode =
   | "ERR_NOT_PRIVATE_CALLBACK"
@@ -40,7 +48,11 @@ export type GuardErrorCode =
   | "ERR_GUARD_PLACEMENT"
   | "ERR_UNKNOWN_OPERATION"
   | "ERR_NOT_EXPIRED"
-  | "ERR_CREDIT_NOT_APPLIED";
+  | "ERR_CREDIT_NOT_APPLIED"
+  | "ERR_CORRUPT_GUARD_STATE"
+  | "ERR_MISSING_OPERATION"
+  | "ERR_UNKNOWN_CALLBACK"
+  | "ERR_NOTHING_TO_CLAIM";
 
 // Declaration merging gives the class a typed `code` without a class field (babel would otherwise need
 // `allowDeclareFields`); the constructor assigns it.

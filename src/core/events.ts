@@ -22,19 +22,32 @@ export const EVENT_STANDARD = "nep297-callback-guards";
  * @example
  * if (event.version !== EVENT_VERSION) throw new Error("unknown event format");
  */
-export const EVENT_VERSION = "1.0.0";
+export const EVENT_VERSION = "1.1.0";
 
 /**
  * Names of the events:
  * - `lock_acquired`: a flow started: its locks and hold are taken (`op`, `kind`, `account`, `keys`, `expires_at`, and `hold` if any).
- * - `lock_released`: its locks and hold are released (`op`, `outcome`: `success` | `refund` | `expired`, and `hold` if any).
- * - `lock_expired`: expiry ran the contract's hook (`op`, `decision`: `refund` | `resolved` | `keep`).
+ * - `lock_released`: its locks and hold are released (`op`, `outcome`: `success` | `refund` | `compensated` | `expired`, and `hold` if any).
+ * - `lock_expired`: expiry ran the contract's hook (`op`, `decision`: `refund` | `resolved` | `keep`, `status`: `pending` | `reconcile`).
  * - `credit_applied`: the staged credit was applied after success (`op`, `account`, `amount`).
- * - `refund_sent`: the refund transfer was created (`op`, `account`, `amount`).
- * - `refund_deferred`: the refund could not be paid now; the operation stays in flight for expiry (`op`, `account`, `amount`, `reason`).
- * - `callback_failed`: the callback body threw; its writes were undone (`op`, `error`, `external`, `panicked`).
- * - `stale_callback`: a callback for an operation that is no longer in flight (expired, or unknown); nothing
+ * - `refund_sent`: a refund Transfer was CREATED (`op`, `account`, `amount`). It is not proof of arrival: the
+ *   Transfer runs a block later, and if the account no longer exists it bounces, which `refund_bounced`
+ *   reports. No `refund_bounced` for the same transfer (`check`) means it arrived.
+ * - `refund_bounced`: a refund Transfer failed (the account was deleted meanwhile); the money came back and
+ *   is recorded as claimable by the account (`account`, `amount`, `claimable`: the account's new total).
+ * - `refund_claimed`: a bounced refund was paid out again (`account`, `amount`); a new Transfer, checked the same way.
+ * - `claim_resolved`: the owner settled a bounced refund (`account`, `amount`, `decision`).
+ * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`, `amount`, `reason`).
+ * - `reconcile_required`: the flow did not succeed and not everything it sent came back (the callee kept a
+ *   deposit); nothing is paid from the contract's own balance. The operation is kept, locks held, credit
+ *   staged, until the owner decides (`op`, `account`, `paid`, `outstanding`, `kept`, `results`: per awaited
+ *   call `{ status, size, prefix }` with up to 32 bytes of the value as text).
+ * - `compensated`: the contract's `compensate` hook took over what was kept (`op`, `kept`, `outstanding`).
+ * - `callback_failed`: the callback body (or, with `stage: "compensate"`, the compensation) threw; its writes were undone (`op`, `error`, `external`, `panicked`).
+ * - `stale_callback`: a callback for an operation that is no longer pending (expired, or settled); nothing
  *   was changed (`op`, and `external`: whether the awaited call succeeded, for reconciling an expiry).
+ * - `guard_state_corrupt`: a value under the guards' storage prefix is not guard state (`space`, `key`, `size`).
+ * - `guard_state_cleared`: the owner cleared (or rewrote) such a value (`space`, `key`, `decision`).
  */
 export type GuardEventName =
   | "lock_acquired"
@@ -42,12 +55,22 @@ export type GuardEventName =
   | "lock_expired"
   | "credit_applied"
   | "refund_sent"
+  | "refund_bounced"
+  | "refund_claimed"
+  | "claim_resolved"
   | "refund_deferred"
+  | "reconcile_required"
+  | "compensated"
   | "callback_failed"
-  | "stale_callback";
+  | "stale_callback"
+  | "guard_state_corrupt"
+  | "guard_state_cleared";
+
+/** A JSON-safe value in an event payload: amounts are decimal strings. */
+export type GuardEventValue = string | boolean | null | GuardEventValue[] | { [key: string]: GuardEventValue };
 
 /** JSON-safe payload of an event: amounts are decimal strings. */
-export type GuardEventData = Record<string, string | string[] | boolean | null>;
+export type GuardEventData = Record<string, GuardEventValue>;
 
 /**
  * Logs one NEP-297 event of this library.

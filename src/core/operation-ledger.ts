@@ -1,6 +1,6 @@
 /**
  * The settle-once operation ledger: one small record per cross-contract flow in flight, in namespaced
- * storage (see storage-keys.ts), created when the flow starts and deleted when its callback (or expiry)
+ * storage under the guards' 0xFF prefix (see storage-keys.ts), created when the flow starts and deleted when its callback (or expiry)
  * settles it. The record *is* the lock: it is stored under the operation's first lock key, so taking the
  * lock, recording the operation and detecting a conflict is a single `storage_write`.
  *
@@ -10,10 +10,11 @@
  * which finds another id (or none) at the home, changes nothing, and a callback can release only its own
  * locks.
  */
-import { near, encode } from "near-sdk-js";
+import { near, encode, decode } from "near-sdk-js";
 import { GuardError } from "./errors";
-import { KEY_PREFIX, INDEX_STORAGE_KEY, lockStorageKey, holdStorageKey } from "./storage-keys";
-import { operationHome, splitId, encodeOperation, decodeOperation, type PendingOperation, type OperationHold } from "./operation-record";
+import { guardKey } from "./storage-keys";
+import { readGuard, writeGuard, removeGuard, corruptGuardState, readAmount, addAmount } from "./guard-storage";
+import { operationHome, splitId, encodeOperation, decodeOperation, type PendingOperation, type OperationHold, type OperationStatus, type ExternalOutcome } from "./operation-record";
 
 /** JSON-friendly form of a `PendingOperation` for views: amounts and heights as decimal strings. */
 export interface PendingOperationView {
@@ -23,7 +24,7 @@ export interface PendingOperationView {
   kind: string;
   /** The account refunded or credited. */
   account: string;
-  /** Refund on failure, yoctoNEAR. */
+  /** Refund still due on failure, yoctoNEAR. */
   refund: string;
   /** Staged credit, applied on success. */
   credit: string;
@@ -31,8 +32,16 @@ export interface PendingOperationView {
   lock_keys: string[];
   /** Amount held and its key, or null. */
   hold: { key: string; amount: string } | null;
-  /** Height from which the operation may be expired. */
+  /** Height from which the operation may be expired (a `reconcile` operation may be expired at once). */
   expires_at_block: string;
+  /** `pending` (callback not run yet) or `reconcile` (waits for the owner's decision). */
+  status: OperationStatus;
+  /** Deposit sent with each external call. */
+  sent: string[];
+  /** Outcome of each awaited call, once the callback ran. */
+  external: ExternalOutcome[];
+  /** Money that came back and is held for `refund` (reconcile state). */
+  returned: string;
 }
 
 /** What `createOperation` needs; validated by the caller (startGuardedCall). */
@@ -47,13 +56,22 @@ export interface NewOperation {
   holdAvailable?: bigint;
   ttlBlocks: bigint;
   index: boolean;
+  /** Deposit of each external call. */
+  sent: bigint[];
 }
 
-const DIGITS = /^[0-9]+$/;
+/** The record stored at `home` (a record, not a pointer), or null; throws ERR_CORRUPT_GUARD_STATE for anything else. */
+function recordAt(home: string, value: string | null): PendingOperation | null {
+  if (value === null) return null;
+  const op = decodeOperation(home, value);
+  if (!op) throw corruptGuardState("lock", home, value);
+  return op;
+}
 
 /**
  * Loads the operation with this id, or null if it is not in flight (settled, expired, never existed, or
- * the home now holds a newer operation).
+ * the home now holds a newer operation). Throws ERR_CORRUPT_GUARD_STATE when its home holds something
+ * that is not an operation record.
  *
  * Why: the single source of truth a callback or an expiry decision reads. Not covered: operations of
  * another contract.
@@ -65,82 +83,110 @@ const DIGITS = /^[0-9]+$/;
 export function getOperation(id: unknown): PendingOperation | null {
   const parts = splitId(id);
   if (!parts) return null;
-  const value = near.storageRead(lockStorageKey(parts.home));
-  if (value === null) return null;
-  const op = decodeOperation(parts.home, value);
+  const value = readGuard(guardKey("lock", parts.home));
+  if (value !== null && value.charAt(0) === "^") return null; // a secondary key of another operation
+  const op = recordAt(parts.home, value);
   return op && op.id === id ? op : null;
 }
 
 /**
- * Removes the operation's record and returns it, in one `storage_remove` (the host hands back the removed
- * value): how a callback claims its operation. Returns null, and puts back whatever it removed, when the
- * id is not the one in flight at its home. The other lock keys and the hold stay until `deleteOperation`.
+ * Removes the record of a pending operation and returns it, in one `storage_remove` (the host hands back
+ * the removed value): how a callback claims its operation. Returns null, and puts back whatever it
+ * removed, when the id is not the one pending at its home (an operation already waiting for
+ * reconciliation is not claimed again). Throws ERR_CORRUPT_GUARD_STATE (after putting the bytes back)
+ * when the home holds something that is not guard state. The other lock keys and the hold stay until
+ * `deleteOperation`.
  * @internal
  * @example const op = takeOperation(args.op); // null: stale callback
  */
 export function takeOperation(id: unknown): PendingOperation | null {
   const parts = splitId(id);
   if (!parts) return null;
-  const key = lockStorageKey(parts.home);
-  if (!near.storageRemove(key)) return null;
-  const value = near.storageGetEvicted();
-  const op = decodeOperation(parts.home, value);
-  if (op && op.id === id) return op;
-  near.storageWrite(key, value);
+  const key = guardKey("lock", parts.home);
+  const raw = removeGuard(key);
+  if (raw === null) return null;
+  const value = decode(raw);
+  const op = value.charAt(0) === "^" ? null : decodeOperation(parts.home, value);
+  if (op && op.id === id && op.status === "pending") return op;
+  near.storageWriteRaw(key, raw);
+  if (!op && value.charAt(0) !== "^") throw corruptGuardState("lock", parts.home, raw);
   return null;
 }
 
 /**
- * Writes back the record of a taken operation; false (nothing written) if its home is now occupied.
+ * Writes back the record of a taken operation (possibly with a new status); false (nothing written) if
+ * its home is now occupied.
  * @internal
- * @example if (!restoreOperation(op)) emitGuardEvent(...);
+ * @example if (!restoreOperation(op)) throw new GuardError("ERR_LOCKED", "...");
  */
 export function restoreOperation(op: PendingOperation): boolean {
-  return writeNew(lockStorageKey(operationHome(op.id)), encodeOperation(op)) === null;
+  return writeNew(guardKey("lock", operationHome(op.id)), encodeOperation(op)) === null;
+}
+
+/**
+ * Rewrites the record of an operation that is still at its home (e.g. with a new status).
+ * @internal
+ * @example updateOperation({ ...op, status: "reconcile" });
+ */
+export function updateOperation(op: PendingOperation): void {
+  writeGuard(guardKey("lock", operationHome(op.id)), encodeOperation(op));
 }
 
 /**
  * The operation a value stored under lock key `key` stands for: a `^<id>` pointer (the key is a secondary
- * key of that operation, whose record lives at its home) or the record itself (`key` is its home). Null
- * when it names nothing in flight or is not a record.
+ * key of that operation, whose record lives at its home) or the record itself (`key` is its home). Throws
+ * ERR_CORRUPT_GUARD_STATE when it is neither a record nor a pointer to an operation holding `key`.
  */
-function decodeLockValue(key: string, value: string): PendingOperation | null {
-  return value.charAt(0) === "^" ? getOperation(value.slice(1)) : decodeOperation(key, value);
+function decodeLockValue(key: string, value: string): PendingOperation {
+  if (value.charAt(0) === "^") {
+    const op = getOperation(value.slice(1));
+    if (op && op.lockKeys.indexOf(key) > 0) return op;
+    throw corruptGuardState("lock", key, value);
+  }
+  return recordAt(key, value) as PendingOperation;
 }
 
 /** Operation holding `lockKey`, following pointers of secondary keys; null when the key is free. */
 function operationHoldingKey(lockKey: string): PendingOperation | null {
-  const value = near.storageRead(lockStorageKey(lockKey));
+  const value = readGuard(guardKey("lock", lockKey));
   return value === null ? null : decodeLockValue(lockKey, value);
 }
 
 /**
- * Builds the ERR_LOCKED error for `key`, from the value found under it.
+ * Builds the ERR_LOCKED error for `key`, from the value found under it (ERR_CORRUPT_GUARD_STATE, with its
+ * event, when that value is not guard state).
  * @internal
- * @example throw lockedError(key, near.storageRead(lockStorageKey(key)));
+ * @example throw lockedError(key, readGuard(guardKey("lock", key)));
  */
 export function lockedError(key: string, found: string | null): GuardError {
-  const holder = found === null ? null : decodeLockValue(key, found);
+  let holder: PendingOperation | null = null;
+  if (found !== null) {
+    try {
+      holder = decodeLockValue(key, found);
+    } catch (e) {
+      return e as GuardError;
+    }
+  }
   const who = holder
-    ? `operation ${holder.id} (${holder.kind} for ${holder.account}, expires at block ${holder.expiresAtBlock})`
-    : found !== null && found.charAt(0) === "^"
-      ? `operation ${found.slice(1)}`
-      : "an operation in flight";
+    ? `operation ${holder.id} (${holder.kind} for ${holder.account}, ${holder.status === "reconcile" ? "waiting for reconciliation" : `expires at block ${holder.expiresAtBlock}`})`
+    : "an operation in flight";
   return new GuardError(
     "ERR_LOCKED",
-    `lock "${key}" is held by ${who}. Retry once it settles` + (holder ? ` or, from block ${holder.expiresAtBlock}, expire it.` : "."),
+    `lock "${key}" is held by ${who}. Retry once it settles` + (holder ? (holder.status === "reconcile" ? " (the owner decides it with expireOperation)." : ` or, from block ${holder.expiresAtBlock}, expire it.`) : "."),
   );
 }
 
-function writeNew(key: string, value: string): string | null {
-  if (!near.storageWrite(key, value)) return null;
-  const evicted = near.storageGetEvicted();
-  near.storageWrite(key, evicted); // put the other operation's record back before reporting the conflict
+/** Writes `value` under `key` unless something is there; returns what was there (put back) or null. */
+function writeNew(key: Uint8Array, value: string): Uint8Array | null {
+  const evicted = writeGuard(key, value);
+  if (evicted !== null) near.storageWriteRaw(key, evicted); // put the other operation's record back before reporting the conflict
   return evicted;
 }
 
 /**
- * Total currently held under `holdKey` by flows in flight (one storage read).
+ * Total currently held under `holdKey` by flows in flight (one storage read). Throws
+ * ERR_CORRUPT_GUARD_STATE when the stored total is not a decimal: corrupt state is never read as
+ * "nothing held".
  *
  * Why: a view or a spend check that must show what is not available. Not covered: the balance itself
  * (your books), key locks (`isLocked`).
@@ -151,28 +197,25 @@ function writeNew(key: string, value: string): string | null {
  * }
  */
 export function heldAmount(holdKey: string): bigint {
-  const v = near.storageRead(holdStorageKey(holdKey));
-  return v !== null && DIGITS.test(v) ? BigInt(v) : 0n;
+  return readAmount("hold", holdKey);
 }
 
-function addHeld(holdKey: string, delta: bigint): void {
-  const next = heldAmount(holdKey) + delta;
-  if (next > 0n) near.storageWrite(holdStorageKey(holdKey), next.toString());
-  else near.storageRemove(holdStorageKey(holdKey));
-}
-
-/** Ids listed in the contract-wide index. */
+/** Ids listed in the contract-wide index (ERR_CORRUPT_GUARD_STATE if it is not a list of ids). */
 function indexedOperationIds(): string[] {
-  const v = near.storageRead(INDEX_STORAGE_KEY);
-  return v ? v.split(",") : [];
+  const v = readGuard(guardKey("index", ""));
+  if (!v) return [];
+  const ids = v.split(",");
+  for (const id of ids) if (!splitId(id)) throw corruptGuardState("index", "", v);
+  return ids;
 }
 
 /**
  * Creates the record, takes every lock and the hold, and lists the operation if asked. Throws
- * `ERR_LOCKED` (after putting back anything it overwrote) when a key is held, `ERR_INSUFFICIENT_AVAILABLE`
- * when the hold does not fit.
+ * `ERR_LOCKED` (after putting back anything it overwrote) when a key is held, `ERR_CORRUPT_GUARD_STATE`
+ * when a key holds something that is not guard state, `ERR_INSUFFICIENT_AVAILABLE` when the hold does
+ * not fit.
  * @internal
- * @example const op = createOperation({ kind: "stake", account, refund, credit, lockKeys, hold: null, ttlBlocks: 300n, index: false });
+ * @example const op = createOperation({ kind: "stake", account, refund, credit, lockKeys, hold: null, ttlBlocks: 300n, index: false, sent: [refund] });
  */
 export function createOperation(p: NewOperation): PendingOperation {
   const now = near.blockIndex();
@@ -185,7 +228,8 @@ export function createOperation(p: NewOperation): PendingOperation {
       );
     }
   }
-  const base = now.toString(36);
+  // At least 2 characters, so that a keyless home ("#" + seq) keeps guard keys at 5 bytes or more.
+  const base = now < 36n ? "0" + now.toString(36) : now.toString(36);
   let op: PendingOperation | null = null;
   for (let n = 0; op === null; n++) {
     const seq = p.lockKeys.length > 0 || n === 0 ? base : base + "." + n;
@@ -200,26 +244,35 @@ export function createOperation(p: NewOperation): PendingOperation {
       hold: p.hold,
       expiresAtBlock: now + p.ttlBlocks,
       indexed: p.index,
+      sent: p.sent,
+      status: "pending",
+      external: [],
+      returned: 0n,
     };
-    const found = writeNew(lockStorageKey(home), encodeOperation(candidate));
+    const found = writeNew(guardKey("lock", home), encodeOperation(candidate));
     if (found === null) op = candidate;
-    else if (p.lockKeys.length > 0) throw lockedError(home, found);
+    else if (p.lockKeys.length > 0) throw lockedError(home, decode(found));
     else if (n > 1000) throw new GuardError("ERR_INVALID_ARGUMENT", "too many operations started in this block; retry in the next block.");
   }
   for (let i = 1; i < p.lockKeys.length; i++) {
-    const found = writeNew(lockStorageKey(p.lockKeys[i]), "^" + op.id);
+    const found = writeNew(guardKey("lock", p.lockKeys[i]), "^" + op.id);
     if (found !== null) {
-      for (let j = 0; j < i; j++) near.storageRemove(lockStorageKey(p.lockKeys[j]));
-      throw lockedError(p.lockKeys[i], found);
+      for (let j = 0; j < i; j++) near.storageRemoveRaw(guardKey("lock", p.lockKeys[j]));
+      throw lockedError(p.lockKeys[i], decode(found));
     }
   }
-  if (p.hold) addHeld(p.hold.key, p.hold.amount);
+  if (p.hold) addAmount("hold", p.hold.key, p.hold.amount);
   if (p.index) {
     const ids = indexedOperationIds();
     ids.push(op.id);
-    near.storageWrite(INDEX_STORAGE_KEY, ids.join(","));
+    writeGuard(guardKey("index", ""), ids.join(","));
   }
   return op;
+}
+
+/** Bytes of the guard key of `body`: 0xFF, the tag, then `body` in UTF-8. */
+function keyBytes(body: string): number {
+  return encode(body).length + 2;
 }
 
 /**
@@ -229,34 +282,33 @@ export function createOperation(p: NewOperation): PendingOperation {
  * @example const usageAfter = near.storageUsage() - operationStorageBytes(op);
  */
 export function operationStorageBytes(op: PendingOperation): bigint {
-  let bytes = encode(KEY_PREFIX + operationHome(op.id)).length + encode(encodeOperation(op)).length + 40;
+  let bytes = keyBytes(operationHome(op.id)) + encode(encodeOperation(op)).length + 40;
   const first = operationHome(op.id).charAt(0) === "#" ? 0 : 1;
-  for (let i = first; i < op.lockKeys.length; i++) bytes += encode(KEY_PREFIX + op.lockKeys[i]).length + encode(op.id).length + 41;
+  for (let i = first; i < op.lockKeys.length; i++) bytes += keyBytes(op.lockKeys[i]) + encode(op.id).length + 41;
   return BigInt(bytes);
 }
 
 /**
- * Deletes the record (unless `taken` by takeOperation already), releases the locks this operation holds (and only those: a pointer that now names
- * another operation is put back), releases the hold and unlists the operation. Leaves nothing behind.
+ * Deletes the record (unless `taken` by takeOperation already), releases the locks this operation holds
+ * (and only those: a pointer that now names another operation is put back), releases the hold and
+ * unlists the operation. Leaves nothing behind.
  * @internal
  * @example deleteOperation(op, true); // after takeOperation(op.id)
  */
 export function deleteOperation(op: PendingOperation, taken = false): void {
   const home = operationHome(op.id);
-  if (!taken) near.storageRemove(lockStorageKey(home));
+  if (!taken) near.storageRemoveRaw(guardKey("lock", home));
   const first = home.charAt(0) === "#" ? 0 : 1;
   for (let i = first; i < op.lockKeys.length; i++) {
-    const key = lockStorageKey(op.lockKeys[i]);
-    if (near.storageRemove(key)) {
-      const evicted = near.storageGetEvicted();
-      if (evicted !== "^" + op.id) near.storageWrite(key, evicted);
-    }
+    const key = guardKey("lock", op.lockKeys[i]);
+    const evicted = removeGuard(key);
+    if (evicted !== null && decode(evicted) !== "^" + op.id) near.storageWriteRaw(key, evicted);
   }
-  if (op.hold) addHeld(op.hold.key, -op.hold.amount);
+  if (op.hold) addAmount("hold", op.hold.key, -op.hold.amount);
   if (op.indexed) {
     const ids = indexedOperationIds().filter((x) => x !== op.id);
-    if (ids.length > 0) near.storageWrite(INDEX_STORAGE_KEY, ids.join(","));
-    else near.storageRemove(INDEX_STORAGE_KEY);
+    if (ids.length > 0) writeGuard(guardKey("index", ""), ids.join(","));
+    else near.storageRemoveRaw(guardKey("index", ""));
   }
 }
 
@@ -276,11 +328,16 @@ export function operationToView(op: PendingOperation): PendingOperationView {
     lock_keys: op.lockKeys.slice(),
     hold: op.hold ? { key: op.hold.key, amount: op.hold.amount.toString() } : null,
     expires_at_block: op.expiresAtBlock.toString(),
+    status: op.status,
+    sent: op.sent.map((x) => x.toString()),
+    external: op.external.slice(),
+    returned: op.returned.toString(),
   };
 }
 
 /**
- * Lists operations in flight, for a view method.
+ * Lists operations in flight (pending or waiting for reconciliation), for a view method. Throws
+ * ERR_CORRUPT_GUARD_STATE when a listed key holds something that is not guard state.
  *
  * With `keys`: the operation holding each key (one storage read per key; keys that are free are skipped,
  * an operation holding several of the keys is listed once). Without `keys`: every operation started with

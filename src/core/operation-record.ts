@@ -6,10 +6,13 @@
  * key, or `#<seq>` without lock keys).
  *
  * Record value (`|`-separated, trailing empty fields dropped):
- * `1|seq|kind|account|refund|expiresAt|otherLockKeys(,)|credit|holdAmount|holdKey|flags`
+ * `2|seq|kind|account|refund|expiresAt|otherLockKeys(,)|credit|holdAmount|holdKey|flags|sent(,)|external|returned`
  * where `account` is empty when the home is `@<account>`, `credit` is empty for 0 and `=` when equal to
- * the refund, `holdKey` is empty for the default `@<account>`, and `flags` has `i` when indexed.
- * The staking example's record is 55 bytes + a 20-byte key + 40 bytes of per-record storage overhead.
+ * the refund, `holdKey` is empty for the default `@<account>`, `flags` has `i` when indexed and `r` when
+ * the operation waits for reconciliation, `sent` (the deposit of each external call) is empty for one
+ * call whose deposit equals the refund, `external` has one `s` (success) or `f` (failure) per awaited
+ * call once the callback ran, and `returned` is empty for 0.
+ * The staking example's record is 55 bytes + an 18-byte key + 40 bytes of per-record storage overhead.
  */
 import { lockKeyForAccount } from "./storage-keys";
 
@@ -35,7 +38,10 @@ export interface PendingOperation {
   readonly kind: string;
   /** The account the flow is for: refunded on failure, credited on success. */
   readonly account: string;
-  /** Amount sent back to `account` if the flow fails (usually the attached deposit). */
+  /**
+   * Amount due back to `account` if the flow fails (usually the attached deposit); the callback pays it
+   * only from money that came back. For a `reconcile` operation: what is still due after the callback.
+   */
   readonly refund: bigint;
   /** Amount staged for `account`, applied only after success (see deferCredit). */
   readonly credit: bigint;
@@ -47,7 +53,25 @@ export interface PendingOperation {
   readonly expiresAtBlock: bigint;
   /** Listed in the contract-wide index (`listOperations()` without keys). */
   readonly indexed: boolean;
+  /** Deposit attached to each external call, in call order: what left the contract. */
+  readonly sent: readonly bigint[];
+  /**
+   * `"pending"`: the callback has not run yet. `"reconcile"`: the callback ran but could not settle the
+   * flow with money that came back (the callee kept a deposit while the flow did not succeed, or the
+   * refund had to be deferred); it waits for the owner (`expireOperation`, allowed before the TTL).
+   */
+  readonly status: OperationStatus;
+  /** Outcome of each awaited call as the callback saw it (empty while pending). */
+  readonly external: readonly ExternalOutcome[];
+  /** Money that came back for this flow and is still held for `refund` (reconcile state only; else 0). */
+  readonly returned: bigint;
 }
+
+/** Where an operation is in its life (see `PendingOperation.status`). */
+export type OperationStatus = "pending" | "reconcile";
+
+/** Outcome of one awaited call: its promise succeeded or failed. */
+export type ExternalOutcome = "success" | "failure";
 
 const DIGITS = /^[0-9]+$/;
 
@@ -75,14 +99,15 @@ export function splitId(id: unknown): { seq: string; home: string } | null {
 /**
  * Serialises an operation record (see the file comment for the layout).
  * @internal
- * @example near.storageWrite(lockStorageKey(operationHome(op.id)), encodeOperation(op));
+ * @example writeGuard(guardKey("lock", operationHome(op.id)), encodeOperation(op));
  */
 export function encodeOperation(op: PendingOperation): string {
   const home = operationHome(op.id);
   const seq = op.id.slice(0, op.id.indexOf(":"));
   const defaultHoldKey = lockKeyForAccount(op.account);
+  const oneCall = op.sent.length === 1 && op.sent[0] === op.refund;
   const fields = [
-    "1",
+    "2",
     seq,
     op.kind,
     home === defaultHoldKey ? "" : op.account,
@@ -92,7 +117,10 @@ export function encodeOperation(op: PendingOperation): string {
     op.credit === 0n ? "" : op.credit === op.refund ? "=" : op.credit.toString(),
     op.hold ? op.hold.amount.toString() : "",
     op.hold && op.hold.key !== defaultHoldKey ? op.hold.key : "",
-    op.indexed ? "i" : "",
+    (op.indexed ? "i" : "") + (op.status === "reconcile" ? "r" : ""),
+    oneCall ? "" : op.sent.join(","),
+    op.external.map((e) => (e === "success" ? "s" : "f")).join(""),
+    op.returned === 0n ? "" : op.returned.toString(),
   ];
   let end = fields.length;
   while (end > 6 && fields[end - 1] === "") end--;
@@ -102,16 +130,19 @@ export function encodeOperation(op: PendingOperation): string {
 /**
  * Parses a record stored at `home`; null when the value is not a record of this format.
  * @internal
- * @example decodeOperation("@alice.near", "1|k3|stake||5|300"); // op "k3:@alice.near", refund 5n
+ * @example decodeOperation("@alice.near", "2|k3|stake||5|300"); // op "k3:@alice.near", refund 5n
  */
 export function decodeOperation(home: string, value: string): PendingOperation | null {
   const f = value.split("|");
-  if (f[0] !== "1" || f.length < 6) return null;
+  if (f[0] !== "2" || f.length < 6 || f.length > 14) return null;
   const account = f[3] || (home.charAt(0) === "@" ? home.slice(1) : "");
   const refundText = f[4] || "0";
   const creditText = f[7] || "0";
   if (!account || !DIGITS.test(refundText) || !DIGITS.test(f[5]) || !(creditText === "=" || DIGITS.test(creditText))) return null;
   if (f[8] && !DIGITS.test(f[8])) return null;
+  const sentText = f[11] ? f[11].split(",") : [];
+  for (const x of sentText) if (!DIGITS.test(x)) return null;
+  if ((f[12] && !/^[sf]+$/.test(f[12])) || (f[13] && !DIGITS.test(f[13])) || (f[10] && !/^i?r?$/.test(f[10]))) return null;
   const refund = BigInt(refundText);
   const others = f[6] ? f[6].split(",") : [];
   return {
@@ -123,6 +154,10 @@ export function decodeOperation(home: string, value: string): PendingOperation |
     lockKeys: home.charAt(0) === "#" ? others : [home].concat(others),
     hold: f[8] ? { key: f[9] || lockKeyForAccount(account), amount: BigInt(f[8]) } : null,
     expiresAtBlock: BigInt(f[5]),
-    indexed: f[10] === "i",
+    indexed: (f[10] ?? "").indexOf("i") >= 0,
+    sent: sentText.length > 0 ? sentText.map((x) => BigInt(x)) : [refund],
+    status: (f[10] ?? "").indexOf("r") >= 0 ? "reconcile" : "pending",
+    external: f[12] ? f[12].split("").map((c) => (c === "s" ? "success" : "failure")) : [],
+    returned: f[13] ? BigInt(f[13]) : 0n,
   };
 }

@@ -2,22 +2,40 @@
  * Settling an operation: the last step of every path of a guarded flow (callback success, callback
  * failure, body error, expiry). Deletes the record, releases the locks and the hold, and sends the refund
  * when asked, from the contract's balance, with gas the callback reserved for it.
+ *
+ * The rule a callback settles by (`settleCallback`): a refund is paid only with money that came back.
+ * What came back for a flow = the deposits of the awaited calls that FAILED (NEAR returns a failed call's
+ * deposit to its predecessor, this contract) + the part of `op.refund` the contract never sent
+ * (`max(0, refund - Σ deposits)`, e.g. an escrow that keeps the buyer's deposit). When the flow did not
+ * succeed, the callback refunds `min(op.refund, came back)`; if that leaves part of the refund unpaid, or
+ * a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
+ * what was kept, or the operation is kept for reconciliation (status `reconcile`, its verdict recorded,
+ * locks and hold held, credit staged) until the owner decides through `expireOperation`.
  */
-import { near } from "near-sdk-js";
-import { emitGuardEvent, type GuardEventData } from "./events";
+import { near, decode } from "near-sdk-js";
+import { emitGuardEvent, type GuardEventData, type GuardEventValue } from "./events";
 import { deleteOperation, operationStorageBytes, restoreOperation } from "./operation-ledger";
-import { operationHome, type PendingOperation } from "./operation-record";
+import { operationHome, type PendingOperation, type ExternalOutcome } from "./operation-record";
 import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
+import { sendCheckedRefund, spendable, checkRecordBytes } from "./refund-check";
+import { anyGuardedCallback } from "./callback-registry";
+import type { PromiseOutcome } from "./promise-outcomes";
 
 /** How an operation ends. */
 export interface SettleParameters {
-  /** Send `op.refund` back to `op.account`. */
+  /** Send a refund to `op.account` (`amount`, default `op.refund`). */
   refund: boolean;
+  /** Amount to refund when `refund` is set. Default `op.refund`. */
+  amount?: bigint;
   /** Reported in `lock_released.outcome`. */
-  outcome: "success" | "refund" | "expired";
+  outcome: "success" | "refund" | "compensated" | "expired";
   /** The record was already removed by `takeOperation` (the callback path). */
   taken?: boolean;
+  /** Guarded callback method the refund's bounce check goes to. Default: any `withRefundOnFailure` method of the contract. */
+  checkMethod?: string;
+  /** With `taken`: the record written back when the refund must be deferred. Default `op` itself. */
+  deferAs?: PendingOperation;
 }
 
 /** What happened when settling. */
@@ -32,73 +50,90 @@ export interface SettleReturnType {
   deferredBecause?: "gas" | "balance";
 }
 
-/**
- * Balance the contract can send without breaking storage staking once the operation's records are gone:
- * `min(balance, balance + locked - (storage_usage - freed) × byte cost)`, never below 0. A Transfer can
- * only spend the liquid `balance` (more aborts the call with BalanceExceeded), and what stays must cover
- * storage together with the locked (staked) balance. Conservative: ignores the zero-balance allowance
- * of small accounts and assumes the contract's `STATE` keeps its size.
- */
-function spendableAfterSettlement(op: PendingOperation, taken = false): bigint {
-  const balance = near.accountBalance();
-  const usage = near.storageUsage() - (taken ? 0n : operationStorageBytes(op));
-  // Locked balance counts towards storage staking, never towards what can be sent: with locked above
-  // the storage cost, `balance + locked - cost` exceeds `balance`, and a refund sized by it would abort.
-  const afterStorage = balance + near.accountLockedBalance() - usage * near.storageByteCost();
-  const spendable = afterStorage < balance ? afterStorage : balance;
-  return spendable > 0n ? spendable : 0n;
-}
-
 /** The shape of `op` for the gas estimates (see `settleGas`). */
 function gasShape(op: PendingOperation): SettleGasParameters {
-  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length };
+  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length, calls: op.sent.length };
+}
+
+/** The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none. */
+function checkMethodFor(given?: string): string {
+  const method = given ?? anyGuardedCallback();
+  if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
+  return method;
+}
+
+/**
+ * Why a refund of `amount` cannot be paid in this call (null when it can): gas left below `settleGas`
+ * (throws ERR_INSUFFICIENT_GAS when even deferring would not fit), or a balance that cannot pay it and
+ * still cover storage once `freed` bytes are released and the check record is written.
+ */
+function refundBlocker(op: PendingOperation, amount: bigint, freed: bigint): { reason: string; because: "gas" | "balance" } | null {
+  // Everything after this check must fit in the gas left: compare against the whole settlement, not
+  // only the Transfer's fees, or a callback left with a little more than the fees runs out of gas
+  // half-way (the lock then stays until expiry and nobody is told why).
+  const left = near.prepaidGas() - near.usedGas();
+  const need = settleGas(gasShape(op));
+  if (left < need) {
+    // Not even enough to defer: say so instead of running out of gas after a misleading
+    // refund_deferred event. The panic rolls the call back; the operation stays in flight.
+    const toDefer = deferGas(gasShape(op));
+    if (left < toDefer) {
+      throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot settle ${op.id}: ${left} gas left, refunding needs ${need} and deferring ${toDefer}; the call is rolled back and the operation stays in flight: retry with more gas, or expire it later.`);
+    }
+    return { because: "gas", reason: `gas: ${left} left in this call, settling with a refund needs ${need}` };
+  }
+  if (spendable(checkRecordBytes(op.account, amount) - freed) < amount) {
+    return { because: "balance", reason: "balance: paying now would leave the contract below its storage staking or exceed its liquid balance" };
+  }
+  return null;
+}
+
+/** Throws ERR_INSUFFICIENT_GAS (the call is rolled back, the operation stays pending) when keeping `op` would not fit in the gas left. */
+function assertDeferGas(op: PendingOperation): void {
+  const left = near.prepaidGas() - near.usedGas();
+  const need = deferGas(gasShape(op));
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot keep ${op.id} for reconciliation: ${left} gas left, ${need} needed; the call is rolled back and the operation stays in flight: expire it later.`);
+}
+
+/** Writes `record` back at its home after takeOperation; throws ERR_LOCKED (the call is rolled back) when the body took the home meanwhile. */
+function putBack(op: PendingOperation, record: PendingOperation): void {
+  if (!restoreOperation(record)) {
+    // Only if the callback body started another operation on the same home key: keep everything
+    // consistent by letting the protocol roll the whole callback back (the operation stays pending).
+    throw new GuardError("ERR_LOCKED", `cannot keep ${op.id} for its owner: its callback started another operation on "${operationHome(op.id)}"; the callback is rolled back, expire it later.`);
+  }
 }
 
 /**
  * Settles `op`. When a refund is due but cannot be paid now (the contract's free balance is below the
- * refund, or the call's remaining gas is below `settleGas` for this operation: the Transfer, the events,
- * the ledger's storage operations, near-sdk-js saving STATE and the JavaScript), the operation is kept in
- * flight with its locks, a `refund_deferred` event is logged, and expiry decides later; nothing panics.
- * With less gas left than even deferring needs (`deferGas`), it throws ERR_INSUFFICIENT_GAS instead: the
- * call panics and is rolled back, so the operation stays in flight until expiry all the same.
+ * refund, or the call's remaining gas is below `settleGas` for this operation: the Transfer and its bounce
+ * check, the events, the ledger's storage operations, near-sdk-js saving STATE and the JavaScript), the
+ * operation is kept with its locks (on the callback path: written back as `deferAs`, waiting for
+ * reconciliation), a `refund_deferred` event is logged, and nothing panics. With less gas left than even
+ * deferring needs (`deferGas`), it throws ERR_INSUFFICIENT_GAS instead: the call panics and is rolled
+ * back, so the operation stays as it was.
+ *
+ * A refund is a lone Transfer followed by a bounce check (see refund-check.ts): `refund_sent` means the
+ * Transfer was created; a `refund_bounced` event follows if it fails.
  *
  * Why: one place where locks are released and money leaves, so every path does it the same way once.
  * Not covered: applying the credit (deferCredit does it before settlement, inside the unit).
  *
  * @example
- * settleOperation(op, { refund: true, outcome: "refund" });
+ * settleOperation(op, { refund: true, outcome: "expired" });
  */
 export function settleOperation(op: PendingOperation, p: SettleParameters): SettleReturnType {
-  const refund = p.refund && op.refund > 0n;
-  if (refund) {
-    let reason: string | undefined;
-    let because: "gas" | "balance" | undefined;
-    // Everything after this check must fit in the gas left: compare against the whole settlement, not
-    // only the Transfer's fees, or a callback left with a little more than the fees runs out of gas
-    // half-way (the lock then stays until expiry and nobody is told why).
-    const left = near.prepaidGas() - near.usedGas();
-    const need = settleGas(gasShape(op));
-    if (left < need) {
-      // Not even enough to defer: say so instead of running out of gas after a misleading
-      // refund_deferred event. The panic rolls the call back; the operation stays for expiry.
-      const toDefer = deferGas(gasShape(op));
-      if (left < toDefer) {
-        throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot settle ${op.id}: ${left} gas left, refunding needs ${need} and deferring ${toDefer}; the call is rolled back and the operation stays in flight: retry with more gas, or expire it later.`);
-      }
-      because = "gas";
-      reason = `gas: ${left} left in this call, settling with a refund needs ${need}`;
-    } else if (spendableAfterSettlement(op, p.taken) < op.refund) {
-      because = "balance";
-      reason = "balance: paying now would leave the contract below its storage staking or exceed its liquid balance";
-    }
-    if (reason) {
-      if (p.taken && !restoreOperation(op)) {
-        // Only if the callback body started another operation on the same home key: keep everything
-        // consistent by letting the protocol roll the whole callback back (the operation stays in flight).
-        throw new GuardError("ERR_LOCKED", `cannot keep ${op.id} in flight for its deferred refund: its callback started another operation on "${operationHome(op.id)}"; the callback is rolled back, expire it later.`);
-      }
-      emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: op.refund.toString(), reason });
-      return { settled: false, refunded: false, deferredReason: reason, deferredBecause: because };
+  const amount = p.refund ? (p.amount ?? op.refund) : 0n;
+  const method = amount > 0n ? checkMethodFor(p.checkMethod) : "";
+  if (amount > 0n) {
+    const blocked = refundBlocker(op, amount, p.taken ? 0n : operationStorageBytes(op));
+    if (blocked) {
+      // The waiting record is a few bytes longer than the pending one; a contract at its storage minimum
+      // keeps the pending record instead (the owner still decides, after the TTL).
+      const record = p.deferAs && (operationStorageBytes(p.deferAs) <= operationStorageBytes(op) || spendable(operationStorageBytes(p.deferAs)) > 0n) ? p.deferAs : op;
+      if (p.taken) putBack(op, record);
+      emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason });
+      return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
     }
   }
   deleteOperation(op, p.taken);
@@ -107,10 +142,94 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
     if (op.hold) data.hold = op.hold.amount.toString();
     emitGuardEvent("lock_released", data);
   }
-  if (refund) {
-    const promise = near.promiseBatchCreate(op.account);
-    near.promiseBatchActionTransfer(promise, op.refund);
-    emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: op.refund.toString() });
+  if (amount > 0n) {
+    const check = sendCheckedRefund(op.account, amount, method);
+    emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: amount.toString(), check });
   }
-  return { settled: true, refunded: refund };
+  return { settled: true, refunded: amount > 0n };
+}
+
+/** What the contract's `compensate` hook receives (see `WithRefundOnFailureParameters.compensate`). */
+export interface CompensationContext {
+  /** The operation (its staged credit was not applied). */
+  readonly op: PendingOperation;
+  /** The awaited calls' outcomes. */
+  readonly results: readonly PromiseOutcome[];
+  /** What the guard refunds to `op.account` from money that came back. */
+  readonly paid: bigint;
+  /** Part of `op.refund` the guard does not pay: it did not come back. */
+  readonly outstanding: bigint;
+  /** Per awaited call, the deposit the callee kept (its call succeeded; 0 for failed calls). */
+  readonly kept: readonly bigint[];
+}
+
+/** What `settleCallback` needs besides the operation. */
+export interface CallbackSettlement {
+  /** The verdict said success and the body (and credit) completed. */
+  ok: boolean;
+  /** The awaited calls' outcomes. */
+  results: readonly PromiseOutcome[];
+  /** The guarded method running (the refund's bounce check comes back to it). */
+  method: string;
+  /** Runs the contract's compensation as a unit; true when it returned. */
+  compensate?: (context: CompensationContext) => boolean;
+}
+
+/** Up to 32 bytes of a successful result, as text, for events. */
+function prefixOf(r: PromiseOutcome): string {
+  return r.status === "success" && r.bytes.length > 0 ? decode(r.bytes.slice(0, 32)) : "";
+}
+
+/**
+ * Settles the operation a callback claimed, by the rule of this file's comment: on success nothing is
+ * refunded; otherwise `min(op.refund, came back)` is refunded and, if part of the refund did not come
+ * back or a callee kept a deposit, the contract's compensation runs or the operation is kept for
+ * reconciliation (`reconcile_required`).
+ * @internal
+ * @example settleCallback(op, { ok, results: callback.results, method: name });
+ */
+export function settleCallback(op: PendingOperation, s: CallbackSettlement): SettleReturnType {
+  if (s.ok) return settleOperation(op, { refund: false, outcome: "success", taken: true });
+  const external: ExternalOutcome[] = op.sent.map((_, i) => (s.results[i] && s.results[i].status === "failure" ? "failure" : "success"));
+  let sentTotal = 0n;
+  let cameBack = 0n;
+  const kept: bigint[] = [];
+  op.sent.forEach((deposit, i) => {
+    sentTotal += deposit;
+    if (external[i] === "failure") cameBack += deposit;
+    kept.push(external[i] === "failure" ? 0n : deposit);
+  });
+  if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
+  const pay = op.refund < cameBack ? op.refund : cameBack;
+  const outstanding = op.refund - pay;
+  let keptTotal = 0n;
+  for (const k of kept) keptTotal += k;
+  // Deferred, the refund waits as a `reconcile` record: what is due, backed by what came back.
+  const deferAs: PendingOperation = { ...op, status: "reconcile", external, refund: pay, returned: pay, credit: 0n };
+  if (outstanding === 0n && keptTotal === 0n) return settleOperation(op, { refund: true, amount: pay, outcome: "refund", taken: true, checkMethod: s.method, deferAs });
+  if (s.compensate && s.compensate({ op, results: s.results, paid: pay, outstanding, kept })) {
+    emitGuardEvent("compensated", { op: op.id, kept: keptTotal.toString(), outstanding: outstanding.toString() });
+    return settleOperation(op, { refund: true, amount: pay, outcome: "compensated", taken: true, checkMethod: s.method, deferAs });
+  }
+  // Kept for reconciliation: nothing beyond what came back leaves the contract.
+  const results: GuardEventValue[] = s.results.map((r) => ({ status: r.status, size: r.status === "success" ? String(r.size) : "0", prefix: prefixOf(r) }));
+  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund, returned: pay };
+  const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
+  if (pay === 0n) assertDeferGas(op);
+  const paid = blocked ? 0n : pay;
+  putBack(op, { ...waiting, refund: op.refund - paid, returned: pay - paid });
+  if (blocked) emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: pay.toString(), reason: blocked.reason });
+  else if (paid > 0n) {
+    const check = sendCheckedRefund(op.account, paid, s.method);
+    emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: paid.toString(), check });
+  }
+  emitGuardEvent("reconcile_required", {
+    op: op.id,
+    account: op.account,
+    paid: paid.toString(),
+    outstanding: (op.refund - paid).toString(),
+    kept: keptTotal.toString(),
+    results,
+  });
+  return { settled: false, refunded: paid > 0n, deferredReason: blocked ? blocked.reason : "reconcile", deferredBecause: blocked ? blocked.because : undefined };
 }

@@ -1,33 +1,56 @@
 /**
- * Storage layout of the guards. Everything lives under the `ncg:` prefix, outside near-sdk-js's `STATE`
- * record, so the ledger never grows the contract object and is never rewritten by `_saveToStorage`.
+ * Storage layout of the guards. Every key starts with the byte 0xFF and an ASCII tag, outside
+ * near-sdk-js's `STATE` record, so the ledger never grows the contract object and is never rewritten by
+ * `_saveToStorage`:
  *
- * | key                       | value                                   | when                              |
- * |---------------------------|-----------------------------------------|-----------------------------------|
- * | `ncg:<lockKey>`           | the operation record (`1|...`)          | first lock key of an operation    |
- * | `ncg:<lockKey>`           | `^<operationId>` (pointer)              | its other lock keys               |
- * | `ncg:#<seq>`              | the operation record                    | operations without lock keys      |
- * | `ncg:$<holdKey>`          | total held, decimal                     | while any amount is held          |
- * | `ncg:!`                   | ids of operations started with `index`  | while any such operation is live  |
+ * | key (bytes)                   | value (UTF-8)                           | when                              |
+ * |-------------------------------|-----------------------------------------|-----------------------------------|
+ * | `FF 'l'` + lockKey            | the operation record (`2|...`)          | first lock key of an operation    |
+ * | `FF 'l'` + lockKey            | `^<operationId>` (pointer)              | its other lock keys               |
+ * | `FF 'l'` + `#<seq>`           | the operation record                    | operations without lock keys      |
+ * | `FF 'h'` + holdKey            | total held, decimal                     | while any amount is held          |
+ * | `FF 'c'` + `@<account>`       | bounced refunds claimable, decimal      | until claimed or resolved         |
+ * | `FF 't'` + transferId         | amount of a refund Transfer in flight   | until its bounce check ran        |
+ * | `FF "index"`                  | ids of operations started with `index`  | while any such operation is live  |
  *
- * Contracts must not write keys starting with `ncg:`. Nothing remains under the prefix once every
- * operation is settled or expired.
+ * Why no contract key can reach them. near-sdk-js 2.0 turns string keys into bytes in two ways:
+ * - `encode()` (UTF-8, builder.c's `utf8_string_to_uint8array`): `near.storageWrite/Read/HasKey/Remove`
+ *   with a string key, and every element key of LookupMap, LookupSet, UnorderedMap's values and
+ *   UnorderedSet's index. UTF-8 never contains the byte 0xFF (lone surrogates included: QuickJS writes
+ *   them as 3-byte sequences starting with 0xED, the local runtime as U+FFFD), so none of these keys
+ *   starts with it;
+ * - `bytes()` (latin1, `latin1_string_to_uint8array`: the low byte of each UTF-16 unit): only Vector keys,
+ *   `prefix + 4 bytes of the index`, including the vectors inside UnorderedMap (`prefix + "u"`) and
+ *   UnorderedSet (`prefix + "e"`). Such a key starts with 0xFF only (a) when the prefix starts with a
+ *   character whose low byte is 0xFF (`"ÿ"` U+00FF, U+01FF, ..., U+FFFF), or (b) for `new Vector("")`,
+ *   whose keys are exactly 4 bytes. Every guard key is at least 5 bytes (lock and hold keys have at least
+ *   3 characters, claims carry `@`, keyless homes a 2-character seq), so (b) can never match.
+ * What remains is the contract's responsibility: raw-byte writes (`near.storageWriteRaw` / `bytes()` with
+ * bytes a user chooses) and collection prefixes starting with a character whose low byte is 0xFF. The
+ * local runtime's deploy-time check (`checkGuardPlacement`) reports such prefixes written as literals.
+ *
+ * Nothing remains under the 0xFF prefix once every operation is settled or expired, every refund check
+ * has run and every bounced refund is claimed.
  */
+import { encode } from "near-sdk-js";
 import { GuardError } from "./errors";
 
 /**
- * Prefix of every storage key the guards write. Contracts must not write keys starting with it.
+ * First character (latin1, as near-workspaces' `viewState().keys()` shows keys) of every storage key the
+ * guards write: the byte 0xFF, which no UTF-8 key can contain. Contracts must not write raw keys starting
+ * with it, nor give a Vector / UnorderedMap / UnorderedSet a prefix starting with a character whose low
+ * byte is 0xFF.
  *
  * @example
  * const guardKeys = (await contract.viewState()).keys().filter((k) => k.startsWith(KEY_PREFIX)); // [] when idle
  */
-export const KEY_PREFIX = "ncg:";
-/**
- * Storage key of the optional list of operations in flight (see `StartGuardedCallParameters.index`).
- * @internal
- * @example near.storageRead(INDEX_STORAGE_KEY); // "k3:@alice.near,k4:#k4" or null
- */
-export const INDEX_STORAGE_KEY = "ncg:!";
+export const KEY_PREFIX = "\u00ff";
+
+/** The spaces of guard storage, as named in errors, events and `clearCorruptGuardState`. */
+export type GuardStorageSpace = "lock" | "hold" | "claim" | "check" | "index";
+
+const TAGS: Record<GuardStorageSpace, number> = { lock: 0x6c, hold: 0x68, claim: 0x63, check: 0x74, index: 0x69 };
+
 /**
  * Lock key that stands for the whole contract: methods that declare it are blocked while a flow holds it.
  * Not covered: methods that do not declare it (a lock only blocks the methods that check it).
@@ -35,7 +58,7 @@ export const INDEX_STORAGE_KEY = "ncg:!";
  * @example
  * startGuardedCall({ ..., lockKeys: [lockKeyForAccount(user), CONTRACT_LOCK_KEY] }); // e.g. a migration step
  */
-export const CONTRACT_LOCK_KEY = "*";
+export const CONTRACT_LOCK_KEY = "*:*";
 
 /**
  * Lock key of one account: the usual key of a per-user flow.
@@ -64,34 +87,32 @@ export function lockKeyForResource(name: string): string {
 }
 
 /**
- * Storage key of a lock or of an operation's home record.
+ * The storage key of `body` in a guard space: `0xFF`, the space's tag, then `body` in UTF-8 (the index
+ * has the fixed key `FF "index"`).
  * @internal
- * @example lockStorageKey("@alice.near"); // "ncg:@alice.near"
+ * @example near.storageReadRaw(guardKey("lock", "@alice.near")); // bytes FF 6C 40 61 6C ...
  */
-export function lockStorageKey(lockKey: string): string {
-  return KEY_PREFIX + lockKey;
+export function guardKey(space: GuardStorageSpace, body: string): Uint8Array {
+  const b = encode(space === "index" ? "ndex" : body);
+  const key = new Uint8Array(b.length + 2);
+  key[0] = 0xff;
+  key[1] = TAGS[space];
+  key.set(b, 2);
+  return key;
 }
 
 /**
- * Storage key of the running total held under `holdKey`.
- * @internal
- * @example holdStorageKey("@alice.near"); // "ncg:$@alice.near"
- */
-export function holdStorageKey(holdKey: string): string {
-  return KEY_PREFIX + "$" + holdKey;
-}
-
-/**
- * Throws `ERR_INVALID_ARGUMENT` unless `key` is a usable lock or hold key: 1–256 characters, no `|` or
- * `,` (record separators), not starting with `#`, `$` or `!` (reserved by the ledger).
+ * Throws `ERR_INVALID_ARGUMENT` unless `key` is a usable lock or hold key: 3–256 characters (so that
+ * every guard storage key is at least 5 bytes, see the file comment), no `|` or `,` (record separators),
+ * not starting with `#`, `$`, `!` or `^` (reserved by the ledger).
  * @internal
  * @example validateLockKey(p.hold.key, "hold key"); // the key, or throws ERR_INVALID_ARGUMENT
  */
 export function validateLockKey(key: unknown, what = "lock key"): string {
-  if (typeof key !== "string" || key.length === 0 || key.length > 256 || /[|,]/.test(key) || /^[#$!^]/.test(key)) {
+  if (typeof key !== "string" || key.length < 3 || key.length > 256 || /[|,]/.test(key) || /^[#$!^]/.test(key)) {
     throw new GuardError(
       "ERR_INVALID_ARGUMENT",
-      `${what} ${JSON.stringify(typeof key === "string" ? key.slice(0, 60) : key)} is invalid: use 1-256 characters without "|" or ",", not starting with #, $, ! or ^ (build keys with lockKeyForAccount / lockKeyForResource).`,
+      `${what} ${JSON.stringify(typeof key === "string" ? key.slice(0, 60) : key)} is invalid: use 3-256 characters without "|" or ",", not starting with #, $, ! or ^ (build keys with lockKeyForAccount / lockKeyForResource).`,
     );
   }
   return key;

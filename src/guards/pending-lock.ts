@@ -11,7 +11,8 @@
 import { near } from "near-sdk-js";
 import { GuardError } from "../core/errors";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
-import { lockStorageKey, lockKeyForAccount } from "../core/storage-keys";
+import { guardKey, lockKeyForAccount } from "../core/storage-keys";
+import { readGuard } from "../core/guard-storage";
 import { heldAmount, lockedError } from "../core/operation-ledger";
 
 /** Options of `pendingLock`. */
@@ -34,12 +35,13 @@ export interface PendingLockParameters<A = any> {
  * if (isLocked(lockKeyForAccount(user))) return "busy";
  */
 export function isLocked(lockKey: string): boolean {
-  return near.storageHasKey(lockStorageKey(lockKey));
+  return near.storageHasKeyRaw(guardKey("lock", lockKey));
 }
 
 /**
  * Throws ERR_LOCKED naming the key and the operation that holds it (its kind, account and expiry height)
- * if any of `keys` is held.
+ * if any of `keys` is held (ERR_CORRUPT_GUARD_STATE when the key holds something that is not guard state:
+ * a corrupt lock is never taken for a free one).
  *
  * Why: the helper form of `@pendingLock`, for checks that depend on data read in the body. Not covered:
  * amount holds (use `assertAvailable`).
@@ -49,8 +51,8 @@ export function isLocked(lockKey: string): boolean {
  */
 export function assertNotLocked(keys: readonly string[]): void {
   for (const key of keys) {
-    const storageKey = lockStorageKey(key);
-    if (near.storageHasKey(storageKey)) throw lockedError(key, near.storageRead(storageKey));
+    const found = readGuard(guardKey("lock", key));
+    if (found !== null) throw lockedError(key, found);
   }
 }
 
@@ -66,7 +68,8 @@ export interface AssertAvailableParameters {
 
 /**
  * Throws ERR_INSUFFICIENT_AVAILABLE when `amount` exceeds `balance` minus what flows in flight hold under
- * `holdKey`; returns the available amount otherwise.
+ * `holdKey` (ERR_CORRUPT_GUARD_STATE when the hold total is not guard state); returns the available
+ * amount otherwise.
  *
  * Why: a flow that sends part of a balance out (a withdrawal to an exchange, a swap) can hold it instead
  * of locking the whole account, so the rest stays usable. Not covered: deducting the amount (your

@@ -7,6 +7,7 @@ import { GuardError } from "../core/errors";
 import { readPromiseOutcomes } from "../core/promise-outcomes";
 import { makeCallbackContext, type CallbackContext } from "../core/callback-context";
 import { installGuard, guardsInside, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
+import { isRefundCheck } from "../core/refund-check";
 
 /** Options of `privateCallback` (and of the private check `withRefundOnFailure` does when used alone). */
 export interface PrivateCallbackParameters {
@@ -109,6 +110,9 @@ export function privateCallback(parameters: PrivateCallbackParameters = {}): Gua
         const settles = (guardsInside(inner) ?? []).indexOf("withRefundOnFailure") >= 0;
         const checks: PrivateCallbackParameters = settles && parameters.results === undefined ? { ...parameters, results: "any" } : parameters;
         return function (this: unknown, args: unknown) {
+          // A refund's bounce check (one result, whatever `results` says) is checked and handled by
+          // withRefundOnFailure below, before anything else.
+          if (settles && isRefundCheck(args)) return inner.call(this, args);
           return inner.call(this, args, assertPrivateCallback(name, checks));
         };
       },

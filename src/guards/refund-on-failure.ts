@@ -1,13 +1,17 @@
 /**
  * withRefundOnFailure: the callback of a guarded flow. Settles the flow's operation exactly once: runs the
- * body as a unit, refunds the user from the callback when the external call failed (or the body threw),
- * releases the locks and the hold on every path, and never panics for a body error.
+ * body as a unit, refunds the user from the callback with money that came back when the flow did not
+ * succeed, releases the locks and the hold, and never panics for a body error. It also receives the bounce
+ * checks of the refunds the guards send (reserved argument `ncg_refund`).
  */
 import { GuardError, describeError } from "../core/errors";
 import { emitGuardEvent } from "../core/events";
 import { takeOperation } from "../core/operation-ledger";
+import { splitId } from "../core/operation-record";
 import { runAsUnit } from "../core/unit-of-work";
-import { settleOperation } from "../core/settlement";
+import { settleCallback, type CompensationContext } from "../core/settlement";
+import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
+import { registerGuardedCallback } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
 import { isCallbackContext, makeCallbackContext, type GuardedCallbackState } from "../core/callback-context";
@@ -24,45 +28,59 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
    * return oddly: a callee that kept the deposit and returned garbage still succeeded.
    */
   succeeded?: (results: readonly PromiseOutcome[]) => boolean;
+  /**
+   * Runs when the flow did not succeed (failed verdict, or the body threw) and not everything the flow
+   * sent came back: a callee kept a deposit (its call succeeded), or part of `op.refund` cannot be paid
+   * from money that came back. The guard has already decided to refund `ctx.paid`; the hook takes over
+   * the rest in the contract's own books, e.g. credits the user what a callee kept for them. It runs as a
+   * unit (its writes are undone if it throws). If it returns, the flow settles (`compensated`); if it
+   * throws, or there is no hook, the operation is kept for reconciliation (`reconcile_required`) and the
+   * owner decides with `expireOperation`. The staged credit is not applied on this path.
+   */
+  compensate?: (contract: any, ctx: CompensationContext) => void;
 }
 
 /**
  * Decorator for the callback of a flow started with `startGuardedCall`. On every call it:
- * 1. checks the call is a private callback (unless `@privateCallback(...)` above already did);
- * 2. claims the operation named by `args.op`: one `storage_remove` of its record, which the host hands
- *    back (so its first lock key is free from here on, for the body too). Unknown, settled, expired or
- *    stale ids change nothing: a `stale_callback` event is logged and the method returns without running
- *    the body;
- * 3. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
- *    to the contract object are undone, `callback_failed` is logged, and the flow is settled as failed;
- * 4. settles: on success (and a body that returned) releases the locks and hold; otherwise also sends
- *    `op.refund` back to `op.account` with a Transfer created here, paid from the refund reserve that
- *    `startGuardedCall` added to this callback's static gas (`refundReserveGas`, at least REFUND_GAS).
- *    If the body ate into the reserve so that less than `settleGas` is left, the refund is deferred
- *    (`refund_deferred`) instead of running out of gas half-way.
+ * 1. handles a refund's bounce check (arguments `{ ncg_refund }`, see refund-check.ts) before anything
+ *    else, and returns;
+ * 2. checks the call is a private callback (unless `@privateCallback(...)` above already did);
+ * 3. claims the operation named by `args.op`: one `storage_remove` of its record, which the host hands
+ *    back (so its first lock key is free from here on, for the body too). Without a well-formed `op` the
+ *    call fails with ERR_MISSING_OPERATION (the flow was not started with startGuardedCall). A
+ *    well-formed id whose operation is gone (settled, expired) or no longer pending changes nothing: a
+ *    `stale_callback` event is logged and the method returns without running the body;
+ * 4. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
+ *    to the contract object are undone and `callback_failed` is logged;
+ * 5. settles, paying refunds only with money that came back (see settlement.ts): on success (and a body
+ *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)` to
+ *    `op.account` with a Transfer (and its bounce check) paid from the refund reserve that
+ *    `startGuardedCall` added to this callback's static gas; if a callee kept a deposit or part of the
+ *    refund did not come back, `compensate` runs, or the operation is kept for reconciliation
+ *    (`reconcile_required`: locks and hold stay, the owner decides with `expireOperation`). If the body
+ *    ate into the reserve so that less than `settleGas` is left, the refund is deferred (`refund_deferred`)
+ *    instead of running out of gas half-way.
  * It returns the body's return value, or `undefined` when the body threw or the callback was stale.
  *
  * Place it below `@call({...})` and below `@privateCallback(...)` if you use both; `@deferCredit(...)`
  * goes below it.
  *
  * Why: the three mistakes of NEAR's callback security page in one place: a public callback, money that
- * stays with the contract when the call fails, and half-applied state. Not covered:
+ * stays with the contract when the call fails, and half-applied state; and never a refund of money the
+ * callee kept. Not covered:
  * - a body that created a promise and then threw cannot be undone by hand: the callback rethrows (the
  *   call panics, everything including the promise is dropped, the operation stays in flight until
  *   expiry; `callback_failed` with `panicked: true` is still logged);
  * - a callback that runs out of gas or hits a host error is rolled back by the protocol: the locks stay
  *   until expiry (see expireOperation);
  * - if the refund cannot be paid now (free balance below it, e.g. the contract sits at its storage
- *   minimum and the failed call's deposit has not come back yet), the operation stays in flight with a
- *   `refund_deferred` event and expiry decides later. nearcore queues a failed call's deposit refund
- *   just before the data receipt that wakes the callback, so it normally arrives first, but nothing
- *   guarantees it under congestion: keep some liquid balance for refunds.
- * - when the body throws after the external call SUCCEEDED the user is still refunded (from the
- *   contract's balance), since the credit was not applied; what the external call produced stays with
- *   the contract and `callback_failed` has `external: "success"` for reconciliation.
+ *   minimum and the failed call's deposit has not come back yet), the operation waits for the owner with
+ *   a `refund_deferred` event. nearcore queues a failed call's deposit refund just before the data
+ *   receipt that wakes the callback, so it normally arrives first, but nothing guarantees it under
+ *   congestion: keep some liquid balance for refunds;
  * - a callee that receives a deposit, keeps it, succeeds, and returns (`promise_return`) another call
- *   that fails: the callback only sees the returned promise's outcome, Failed, so it refunds the user
- *   from the contract's own balance while the callee kept the deposit (the contract pays twice). No
+ *   that fails: the callback only sees the returned promise's outcome, Failed, so it counts the deposit as
+ *   come back and refunds the user from the contract's own balance while the callee kept it. No
  *   callback can tell this from a real failure; the callee that receives a deposit must be trusted not
  *   to forward a failing promise. Call only contracts you control or have audited, and never an
  *   account id from user arguments without your own allowlist (see `ExternalCall.contractId`).
@@ -77,13 +95,18 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
  * }
  */
 export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = {}): GuardDecorator {
-  return (_target, key, descriptor) =>
+  return (_target, key, descriptor) => {
+    registerGuardedCallback(String(key));
     installGuard(
       "withRefundOnFailure",
       key,
       descriptor,
       (inner, name) =>
         function (this: object, args: unknown, context?: unknown) {
+          if (isRefundCheck(args)) {
+            handleRefundCheck(name, args);
+            return undefined;
+          }
           // Alone (without @privateCallback above it), any number of results is accepted: the flow's own
           // promise decides how many there are (one per call of startGuardedCall, joined with `and`), and
           // only that promise can reach this method. Insisting on one would panic an `and` flow's callback
@@ -95,12 +118,18 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             throw new GuardError("ERR_NOT_A_CALLBACK", `${name} settles operations, so it only runs as the callback of the contract's own promise.`);
           }
           const id = args && typeof args === "object" ? (args as { op?: unknown }).op : undefined;
+          if (!splitId(id)) {
+            throw new GuardError(
+              "ERR_MISSING_OPERATION",
+              `${name} ran without a well-formed "op" argument, so no operation tells it whom to refund or credit: start the flow with startGuardedCall({ callback: { method: "${name}" } }) instead of building the promise by hand.`,
+            );
+          }
           // Claim the operation: one storage_remove that returns the record (settle-once by construction).
           const op = takeOperation(id);
           if (!op) {
             // `external` lets the owner reconcile: an operation expired as "refund" whose call in fact
             // succeeded means the callee kept a deposit the contract already refunded.
-            emitGuardEvent("stale_callback", { op: typeof id === "string" ? id.slice(0, 300) : null, external: callback.allSucceeded ? "success" : "failure" });
+            emitGuardEvent("stale_callback", { op: (id as string).slice(0, 300), external: callback.allSucceeded ? "success" : "failure" });
             return undefined;
           }
           let succeeded = false;
@@ -137,8 +166,22 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           } else if (state.creditApplied) {
             emitGuardEvent("credit_applied", { op: op.id, account: op.account, amount: op.credit.toString() });
           }
-          const ok = succeeded && unit.ok;
-          settleOperation(op, { refund: !ok, outcome: ok ? "success" : "refund", taken: true });
+          const compensate = parameters.compensate;
+          settleCallback(op, {
+            ok: succeeded && unit.ok,
+            results: callback.results,
+            method: name,
+            compensate: compensate
+              ? (ctx) => {
+                  const done = runAsUnit(this, () => compensate(this, ctx));
+                  if (!done.ok) {
+                    emitGuardEvent("callback_failed", { op: op.id, error: describeError(done.error), external: succeeded ? "success" : "failure", panicked: done.promisesCreated, stage: "compensate" });
+                    if (done.promisesCreated) throw done.error;
+                  }
+                  return done.ok;
+                }
+              : undefined,
+          });
           return unit.ok ? unit.value : undefined;
         },
       (inside) =>
@@ -148,4 +191,5 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             ? PENDING_LOCK_ON_CALLBACK
             : null,
     );
+  };
 }

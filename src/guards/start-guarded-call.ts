@@ -8,9 +8,11 @@ import { GuardError } from "../core/errors";
 import { emitGuardEvent, type GuardEventData } from "../core/events";
 import { createOperation } from "../core/operation-ledger";
 import type { PendingOperation } from "../core/operation-record";
-import { guardedCallGas, assertGuardedCallGas, refundReserveGas } from "../core/gas";
+import { guardedCallGas, assertGuardedCallGas, refundReserveGas, MAX_RESULT_BYTES } from "../core/gas";
 import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
+import { isGuardedCallback } from "../core/callback-registry";
+import { REFUND_CHECK_ARG } from "../core/refund-check";
 
 /**
  * Default time-to-live of an operation, in blocks (about 3 to 6 minutes on mainnet), after which
@@ -42,15 +44,23 @@ export interface ExternalCall {
   gas: bigint;
   /** Share of M's unused gas this call receives. Default 1 (the callback always has weight 0 and keeps exactly its static gas). */
   gasWeight?: bigint;
+  /**
+   * Largest value this callee may return, in bytes, an integer in [0, MAX_RESULT_BYTES]. Default
+   * MAX_RESULT_BYTES (4 MiB, nearcore's limit). `promise_result` copies the whole value into a register
+   * of the callback (3.8 Mgas per byte) before any guard can look at it, so the callback reserves
+   * `resultReadGas(maxResultBytes)` for it. Declare a smaller bound only for a callee you trust: one that
+   * returns more can starve the callback's settlement (the operation then waits for expiry).
+   */
+  maxResultBytes?: number;
 }
 
 /** The callback of a guarded flow: a method of this contract decorated with `withRefundOnFailure`. */
 export interface GuardedCallbackTarget {
   /** Method name on the current contract. */
   method: string;
-  /** Static gas for the callback body. The refund reserve (`refundReserveGas`, at least REFUND_GAS) is added on top for settling and the refund. */
+  /** Static gas for the callback body. The refund reserve (`refundReserveGas`, at least REFUND_GAS) and the reserve for reading each result (`resultReadGas`) are added on top. */
   gas: bigint;
-  /** Extra arguments; `op` (the operation id) is added and is reserved. */
+  /** Extra arguments; `op` (the operation id) is added. `op` and `ncg_refund` are reserved. */
   args?: Record<string, unknown>;
 }
 
@@ -129,11 +139,14 @@ export function lastStartedOperation(): PendingOperation | null {
 /**
  * Starts a guarded cross-contract flow from the public method M and returns `external.then(callback)`.
  *
- * In order: validates the parameters (ERR_INVALID_ARGUMENT / ERR_INVALID_AMOUNT); checks that M's
- * remaining gas covers the external call(s), the callback (with `refundReserveGas` reserved on top, at
- * least REFUND_GAS) and all the fees, throwing ERR_INSUFFICIENT_GAS before any state change otherwise; records the operation (taking the lock keys: ERR_LOCKED if one is held; taking
- * the hold; staging the credit); logs `lock_acquired`; builds the promises. The callback receives
- * `{ ...callback.args, op: "<operation id>" }` and must be decorated with `withRefundOnFailure`.
+ * In order: validates the parameters (ERR_INVALID_ARGUMENT / ERR_INVALID_AMOUNT; ERR_UNKNOWN_CALLBACK
+ * when `callback.method` is not a `withRefundOnFailure` method of this contract); checks that M's
+ * remaining gas covers the external call(s), the callback (with `refundReserveGas`, at least REFUND_GAS,
+ * and `resultReadGas(maxResultBytes)` per call reserved on top) and all the fees, throwing
+ * ERR_INSUFFICIENT_GAS before any state change otherwise; records the operation (taking the lock keys:
+ * ERR_LOCKED if one is held; taking the hold; staging the credit; noting each call's deposit, so the
+ * callback refunds only what came back); logs `lock_acquired`; builds the promises. The callback receives
+ * `{ ...callback.args, op: "<operation id>" }`.
  *
  * Why: the gas reservation, the lock and the staged credit must exist before the external call leaves,
  * or the callback cannot refund, a concurrent method can double-spend, and the credit is spendable too
@@ -167,12 +180,19 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     const weight = c.gasWeight ?? 1n;
     check(typeof weight === "bigint" && weight >= 0n, `${at}.gasWeight must be a non-negative bigint.`);
     const args = c.args === undefined ? "{}" : typeof c.args === "string" ? c.args : json(c.args);
-    return { c, args, deposit: assertU128(c.deposit ?? 0n, `${at}.deposit`), gas: gasValue(c.gas, `${at}.gas`), weight };
+    const maxResultBytes = c.maxResultBytes ?? MAX_RESULT_BYTES;
+    check(typeof maxResultBytes === "number" && Math.floor(maxResultBytes) === maxResultBytes && maxResultBytes >= 0 && maxResultBytes <= MAX_RESULT_BYTES, `${at}.maxResultBytes must be an integer from 0 to ${MAX_RESULT_BYTES}.`);
+    return { c, args, deposit: assertU128(c.deposit ?? 0n, `${at}.deposit`), gas: gasValue(c.gas, `${at}.gas`), weight, maxResultBytes };
   });
   const cb = p.callback;
   check(cb && typeof cb.method === "string" && cb.method.length > 0, "callback.method must name this contract's withRefundOnFailure callback.");
+  // A callback that settles nothing would leave the operation (and its locks, and the money) to expiry:
+  // refuse before anything is written or sent.
+  if (!isGuardedCallback(cb.method)) {
+    throw new GuardError("ERR_UNKNOWN_CALLBACK", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} is not a @withRefundOnFailure() method of this contract, so nothing would settle the flow; name the guarded callback.`);
+  }
   const callbackGas = gasValue(cb.gas, "callback.gas");
-  check(!cb.args || !("op" in cb.args), 'callback.args must not contain "op" (reserved for the operation id).');
+  check(!cb.args || !("op" in cb.args || REFUND_CHECK_ARG in cb.args), `callback.args must not contain "op" or "${REFUND_CHECK_ARG}" (reserved for the operation id and refund checks).`);
   const account = p.account ?? near.predecessorAccountId();
   check(validateAccountId(account), "account must be a valid account id.");
   const refund = assertU128(p.refund ?? near.attachedDeposit(), "refund");
@@ -206,9 +226,9 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   const callbackArgsSize = json(cb.args ?? {}).length + 24 + home.length;
   // The callback's reserve is what its settlement will check for (settleGas) plus the guards' overhead,
   // computed from this operation's shape, so what is reserved and what is checked cannot drift apart.
-  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length });
+  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length, calls: prepared.length });
   const need = guardedCallGas({
-    calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length })),
+    calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length, maxResultBytes: x.maxResultBytes })),
     callbackGas,
     callbackBytes: cb.method.length + callbackArgsSize,
     refundReserve,
@@ -226,6 +246,7 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     holdAvailable,
     ttlBlocks: ttl,
     index: p.index === true,
+    sent: prepared.map((x) => x.deposit),
   });
   lastStarted = op;
   const acquired: GuardEventData = { op: op.id, kind: op.kind, account: op.account, keys: lockKeys, expires_at: op.expiresAtBlock.toString() };
@@ -238,6 +259,6 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     external = external ? external.and(promise) : promise;
   }
   const callbackArgs = json(Object.assign({}, cb.args ?? {}, { op: op.id }));
-  const callback = NearPromise.new(near.currentAccountId()).functionCall(cb.method, callbackArgs, 0n, callbackGas + refundReserve);
+  const callback = NearPromise.new(near.currentAccountId()).functionCall(cb.method, callbackArgs, 0n, need.callback);
   return (external as NearPromise).then(callback);
 }

@@ -12,10 +12,12 @@ export {
   noLocksHeld,
   noLeftoverStorage,
   noNetGain,
+  noContractLoss,
   invariant,
   formatYocto,
   type LocksView,
   type StoragePrefix,
+  type ContractBooks,
 } from "./invariants.js";
 export { ScheduleMismatchError } from "./choices.js";
 export { parseScheduleId, encodeScheduleId, type ParsedScheduleId, type ChoiceSettings } from "./schedule-id.js";
@@ -31,6 +33,7 @@ export type {
   InvariantLike,
   InvariantVerdict,
   InvariantContext,
+  StateReader,
   TxRun,
   ExploreOptions,
   ExploreReport,

@@ -1,8 +1,9 @@
 /**
  * Invariants: the built-in ones (money conserved, nothing left postponed, no lock held, no storage left
- * behind, nobody richer than at the start) and the plumbing that turns predicates into verdicts.
+ * behind, nobody richer than at the start, no contract poorer than its books) and the plumbing that turns
+ * predicates into verdicts.
  */
-import type { Invariant, InvariantContext, InvariantLike, InvariantVerdict } from "./types.js";
+import type { Invariant, InvariantContext, InvariantLike, InvariantVerdict, StateReader } from "./types.js";
 
 /** yoctoNEAR as a signed NEAR amount with 6 decimals, e.g. `+9.997090 NEAR`. */
 export function formatYocto(yocto: bigint, sign = false): string {
@@ -106,6 +107,56 @@ export function noNetGain(...names: string[]): Invariant {
       const gains = names.map((n) => [n, ctx.balance(n) - ctx.startBalance(n)] as const).filter(([, d]) => d > 0n);
       if (gains.length === 0) return true;
       return gains.map(([n, d]) => `${n} ended with ${formatYocto(d, true)} more than at the start`).join("; ");
+    },
+  };
+}
+
+/** How to read a contract's books, in the state at the end of a schedule and in the state it started from. */
+export interface ContractBooks {
+  /** Name from `setup`, or an account id. */
+  contract: string;
+  /**
+   * What the contract's books owe others, yoctoNEAR: credited balances, claimable refunds, proceeds. Read
+   * with `state.view`; called on the end state and on the start state.
+   */
+  owed(state: StateReader): bigint;
+  /** What the contract owns outside its own balance, e.g. its stake at a validator (`state.view` on the validator). Default 0. */
+  held?(state: StateReader): bigint;
+}
+
+/**
+ * No flow costs the contract more than gas: at the end of every schedule the contract has at least what
+ * it started with, plus whatever its books now owe on top of what they owed at the start:
+ *
+ *   balance(end) − gas rewards earned in the schedule + held(end)  ≥  balance(start) + held(start) + owed(end) − owed(start)
+ *
+ * The contract's gas rewards (30 % of the gas its receipts burnt) are taken out first, so they cannot
+ * hide a loss; gas is paid by the signers, so an honest contract loses nothing at all. A contract that
+ * refunds a deposit the callee kept, credits twice, or pays out what its books did not owe violates it.
+ *
+ * @example
+ * noContractLoss({
+ *   contract: "staking",
+ *   owed: (s) => BigInt(s.view<string>("staking", "get_balance", { account_id: s.id("alice") })),
+ *   held: (s) => BigInt(s.view<string>("validator", "get_staked", { account_id: s.id("staking") })),
+ * })
+ */
+export function noContractLoss(books: ContractBooks): Invariant {
+  return {
+    name: "no-contract-loss",
+    async check(ctx) {
+      const start = await ctx.atStart();
+      const id = ctx.id(books.contract);
+      let rewards = 0n;
+      for (const tx of ctx.txs) rewards += tx.result()?.receiverRewards(id) ?? 0n;
+      const held = books.held ?? (() => 0n);
+      const assetsNow = ctx.balance(books.contract) - rewards + held(ctx);
+      const assetsBefore = start.balance(books.contract) + held(start);
+      const owedNow = books.owed(ctx);
+      const owedBefore = books.owed(start);
+      const shortfall = assetsBefore + (owedNow - owedBefore) - assetsNow;
+      if (shortfall <= 0n) return true;
+      return `${books.contract} lost ${formatYocto(shortfall)} beyond gas: its assets went ${formatYocto(assetsNow - assetsBefore, true)} (gas rewards of ${formatYocto(rewards)} left out) while what its books owe went ${formatYocto(owedNow - owedBefore, true)}`;
     },
   };
 }

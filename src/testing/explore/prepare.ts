@@ -60,6 +60,8 @@ export interface PreparedScenario {
   /** Puts an existing worker back in the state set-up left (snapshot mode only). */
   reset(worker: Worker): void;
   snapshot: ChainSnapshot | null;
+  /** A worker kept in the state set-up left, for reading it (`InvariantContext.atStart`); made on first use. */
+  startWorker(): Promise<Worker>;
 }
 
 const DEFAULT_GAS = 30n * TGAS;
@@ -135,7 +137,25 @@ export async function prepareScenario(scenario: Scenario, setupMode: "snapshot" 
       if (!prepared.snapshot) throw new Error("reset() needs the set-up snapshot");
       restoreChain(w.chain, prepared.snapshot);
     },
+    startWorker(): Promise<Worker> {
+      if (!startWorker) {
+        // Never the set-up worker itself: schedules run on that one.
+        startWorker = (async () => {
+          if (prepared.snapshot) {
+            const w = await Worker.init(scenario.worker);
+            restoreChain(w.chain, prepared.snapshot);
+            return w;
+          }
+          const w = await Worker.init(scenario.worker);
+          await scenario.setup(w);
+          w.chain.runUntilIdle();
+          return w;
+        })();
+      }
+      return startWorker;
+    },
   };
+  let startWorker: Promise<Worker> | null = null;
   return prepared;
 }
 

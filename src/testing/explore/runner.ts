@@ -24,7 +24,7 @@ import { countOrders, orderAt, type GroupShape } from "./orders.js";
 import { boundaryHash, finalStateHash } from "./state-hash.js";
 import { captureChain, restoreChain, transactionDone, type ChainSnapshot } from "./snapshot.js";
 import { evaluate } from "./invariants.js";
-import type { InvariantContext, InvariantFailure, TxRun } from "./types.js";
+import type { InvariantContext, InvariantFailure, StateReader, TxRun } from "./types.js";
 
 /** Settings that shape a run's choices. */
 export interface RunSettings {
@@ -307,29 +307,18 @@ export class ScheduleRun {
   private context(phase: "block" | "end"): InvariantContext {
     const { chain, p, base } = this;
     const id = (n: string): string => p.resolve(n);
+    const reader = stateReader(chain, id);
     return {
       phase,
       worker: this.worker,
       chain,
       accounts: this.accounts,
       id,
-      balance(n) {
-        const a = chain.account(id(n));
-        return a ? a.amount + a.locked : 0n;
-      },
+      balance: reader.balance,
       startBalance(n) {
         return base.startBalances.get(id(n)) ?? 0n;
       },
-      view<T>(n: string, method: string, args: unknown = {}): T {
-        const { value } = chain.view(id(n), method, encodeArgs(args));
-        const text = dec.decode(value);
-        if (text === "") return undefined as T;
-        try {
-          return JSON.parse(text) as T;
-        } catch {
-          return text as unknown as T;
-        }
-      },
+      view: reader.view,
       storageKeys(n, prefix = "") {
         const a = chain.account(id(n));
         if (!a) return [];
@@ -343,8 +332,32 @@ export class ScheduleRun {
       txs: this.txRuns,
       height: chain.height,
       startTotal: base.startTotal,
+      async atStart(): Promise<StateReader> {
+        return stateReader((await p.startWorker()).chain, id);
+      },
     };
   }
+}
+
+/** Balances and views of one chain. */
+function stateReader(chain: Chain, id: (n: string) => string): StateReader {
+  return {
+    id,
+    balance(n) {
+      const a = chain.account(id(n));
+      return a ? a.amount + a.locked : 0n;
+    },
+    view<T>(n: string, method: string, args: unknown = {}): T {
+      const { value } = chain.view(id(n), method, encodeArgs(args));
+      const text = dec.decode(value);
+      if (text === "") return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        return text as unknown as T;
+      }
+    },
+  };
 }
 
 /** Runs the schedule the chooser picks, from the start. */

@@ -91,8 +91,18 @@ export interface TxRun {
   result(): TransactionResult | undefined;
 }
 
+/** Read-only access to one chain state (the schedule's end, or the state it started from). */
+export interface StateReader {
+  /** Account id of a name (or the id itself). */
+  id(name: string): string;
+  /** amount + locked of an account (0 when it does not exist). */
+  balance(name: string): bigint;
+  /** Runs a view method and parses its JSON result (raw text when it is not JSON). */
+  view<T = unknown>(name: string, method: string, args?: unknown): T;
+}
+
 /** What an invariant sees. Names are the ones `setup` returned; plain account ids work too. */
-export interface InvariantContext {
+export interface InvariantContext extends StateReader {
   /** `block` after a block (only `always` invariants), `end` once the chain is idle. */
   phase: "block" | "end";
   worker: Worker;
@@ -117,6 +127,11 @@ export interface InvariantContext {
   height: bigint;
   /** Σ balances + tokens burnt + value in flight when the schedule started: what `conservation` compares to. */
   startTotal: bigint;
+  /**
+   * The state every schedule starts from (what `setup` left), for views: e.g. what a contract's books
+   * owed before the schedule ran. Prepared once per exploration, on first use.
+   */
+  atStart(): Promise<StateReader>;
 }
 
 /** A scenario for the explorer. */

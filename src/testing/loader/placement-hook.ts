@@ -1,6 +1,7 @@
 /**
  * Runs the guard placement check on a contract before it is bundled, so that a guard placed above
- * `@call(...)` (which makes near-sdk-js's build drop the method silently) fails loudly at deploy time.
+ * `@call(...)` (which makes near-sdk-js's build drop the method silently), a flow whose callback is not a
+ * guarded method, or a collection prefix that reaches guard storage fails loudly at deploy time.
  */
 import { readFileSync } from "node:fs";
 import { sha256 } from "@noble/hashes/sha256";
@@ -21,8 +22,8 @@ export function assertGuardPlacement(file: string): void {
     return;
   }
   const lines = issues.map((i) => `  ${i.file}:${i.line}: ${i.message}`);
-  const error = new Error(`Guard placement would drop methods from the contract build:\n${lines.join("\n")}`);
+  const error = new Error(`near-callback-guards' deploy-time check found problems in the contract:\n${lines.join("\n")}`);
   error.name = "GuardPlacementError";
-  (error as Error & { code: string }).code = "ERR_GUARD_PLACEMENT";
+  (error as Error & { code: string }).code = issues[0].code;
   throw error;
 }

@@ -12,6 +12,14 @@
  * guards above `@view(...)`, bare `@call`, aliased (`import { call as c }`) and namespaced
  * (`@sdk.call(...)`) decorators, and guards in an order that would throw at load.
  *
+ * Two more mistakes that lose money, found from the same source:
+ * - a `startGuardedCall({ callback: { method: "<literal>" } })` whose method is not a
+ *   `@withRefundOnFailure()` method of a contract class in the file (nothing would settle the flow;
+ *   `startGuardedCall` also refuses it at run time with ERR_UNKNOWN_CALLBACK);
+ * - a Vector, UnorderedMap or UnorderedSet whose literal prefix starts with a character whose low byte is
+ *   0xFF (`"ÿ"`, U+01FF, ...): near-sdk-js writes those keys in latin1, so they can land on the guards'
+ *   storage (which starts with the byte 0xFF) and corrupt it.
+ *
  * @example
  * import { checkGuardPlacement } from "near-callback-guards/testing";
  * const issues = checkGuardPlacement(readFileSync(file, "utf8"), file);
@@ -23,6 +31,8 @@ import ts from "typescript";
 const SDK_METHOD_DECORATORS = ["call", "view", "initialize", "migrate"];
 /** The guards of near-callback-guards. */
 const GUARDS = ["privateCallback", "withRefundOnFailure", "pendingLock", "deferCredit"];
+/** Collections whose keys near-sdk-js writes with `bytes()` (latin1): a prefix starting with a char whose low byte is 0xFF reaches guard storage. */
+const LATIN1_COLLECTIONS = ["Vector", "UnorderedMap", "UnorderedSet"];
 /** Required top-to-bottom order of the callback guards. */
 const CALLBACK_GUARD_ORDER = ["privateCallback", "withRefundOnFailure", "deferCredit"];
 
@@ -45,12 +55,19 @@ export type PlacementIssueKind =
   /** The class is not exported as a contract: `@NearBindgen(...)` is not its first decorator, or is aliased. */
   | "near-bindgen-not-first"
   /** Guards combined in an order (or a combination) that throws ERR_GUARD_PLACEMENT at load. */
-  | "guard-order";
+  | "guard-order"
+  /** `startGuardedCall`'s literal `callback.method` is not a `@withRefundOnFailure()` method of the file's contract. */
+  | "unknown-callback"
+  /** A Vector / UnorderedMap / UnorderedSet prefix starting with a character whose low byte is 0xFF: its keys can land on guard storage. */
+  | "reserved-storage-prefix";
 
 /** One problem found by `checkGuardPlacement`. */
 export interface PlacementIssue {
-  /** Always `ERR_GUARD_PLACEMENT`, the code the guards throw at load for the same mistakes. */
-  code: "ERR_GUARD_PLACEMENT";
+  /**
+   * The code the guards use for the same mistake at run time: `ERR_GUARD_PLACEMENT` for decorators,
+   * `ERR_UNKNOWN_CALLBACK` for an unknown callback, `ERR_CORRUPT_GUARD_STATE` for a reserved prefix.
+   */
+  code: "ERR_GUARD_PLACEMENT" | "ERR_UNKNOWN_CALLBACK" | "ERR_CORRUPT_GUARD_STATE";
   /** What is wrong. */
   kind: PlacementIssueKind;
   /** File name as passed in. */
@@ -172,8 +189,14 @@ export function checkGuardPlacement(sourceText: string, fileName: string): Place
 
   const report = (k: PlacementIssueKind, node: ts.Node, className: string, method: string, message: string) => {
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    issues.push({ code: "ERR_GUARD_PLACEMENT", kind: k, file: fileName, line: line + 1, column: character + 1, className, method, message });
+    const code = k === "unknown-callback" ? "ERR_UNKNOWN_CALLBACK" : k === "reserved-storage-prefix" ? "ERR_CORRUPT_GUARD_STATE" : "ERR_GUARD_PLACEMENT";
+    issues.push({ code, kind: k, file: fileName, line: line + 1, column: character + 1, className, method, message });
   };
+  /** Names of the `@withRefundOnFailure()` methods of the contract classes in the file. */
+  const guardedMethods: string[] = [];
+  let contractClasses = 0;
+  /** `startGuardedCall({ callback: { method: "<literal>" } })` found in the file, checked once every class is seen. */
+  const callbackLiterals: { node: ts.StringLiteralLike; method: string }[] = [];
 
   const visitClass = (cls: ts.ClassLikeDeclaration) => {
     const className = cls.name?.text ?? "<anonymous>";
@@ -187,6 +210,7 @@ export function checkGuardPlacement(sourceText: string, fileName: string): Place
       return (i.form === "member-call" || i.form === "member-bare") && i.name === "NearBindgen" && imports.get(i.local)?.from === "near-sdk-js";
     });
     if (bindgenAt < 0) return; // not a contract class: nothing is exported from it anyway
+    contractClasses++;
     const bindgen = infos[bindgenAt];
     if (bindgenAt !== 0 || bindgen.form !== "call" || bindgen.local !== "NearBindgen") {
       report(
@@ -208,6 +232,7 @@ export function checkGuardPlacement(sourceText: string, fileName: string): Place
       const guards = list.map((i) => guardOf(i, imports));
       const sdkAt = sdk.findIndex((s) => s !== null);
       const hasGuard = guards.some((g) => g !== null);
+      if (guards.indexOf("withRefundOnFailure") >= 0) guardedMethods.push(method);
       const where = `${className}.${method}`;
 
       if (sdkAt >= 0) {
@@ -279,10 +304,55 @@ export function checkGuardPlacement(sourceText: string, fileName: string): Place
     }
   };
 
+  const literalText = (e: ts.Expression | undefined): ts.StringLiteralLike | null =>
+    e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) ? e : null;
+  const propertyOf = (obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined => {
+    for (const p of obj.properties) if (ts.isPropertyAssignment(p) && p.name.getText(sf).replace(/^["']|["']$/g, "") === name) return p.initializer;
+    return undefined;
+  };
+  const visitExpression = (node: ts.Node) => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+      const imp = imports.get(node.expression.text);
+      const name = imp ? (imp.from === "near-sdk-js" ? imp.imported : "") : node.expression.text;
+      const prefix = literalText(node.arguments?.[0]);
+      if (LATIN1_COLLECTIONS.indexOf(name) >= 0 && prefix && prefix.text.length > 0 && (prefix.text.charCodeAt(0) & 0xff) === 0xff) {
+        report(
+          "reserved-storage-prefix",
+          prefix,
+          "",
+          "",
+          `new ${name}(${prefix.getText(sf)}): near-sdk-js writes ${name} keys in latin1 (the low byte of each character), so a prefix starting with U+${prefix.text.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} writes keys starting with the byte 0xFF, where near-callback-guards keeps its locks, holds and records: a user-driven key could overwrite them. Pick a prefix that starts with another character.`,
+        );
+      }
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+      const imp = imports.get(node.expression.text);
+      const isStart = imp ? imp.imported === "startGuardedCall" && isGuardModule(imp.from) : node.expression.text === "startGuardedCall";
+      const arg = node.arguments[0];
+      if (isStart && arg && ts.isObjectLiteralExpression(arg)) {
+        const cb = propertyOf(arg, "callback");
+        const method = cb && ts.isObjectLiteralExpression(cb) ? literalText(propertyOf(cb, "method")) : null;
+        if (method) callbackLiterals.push({ node: method, method: method.text });
+      }
+    }
+  };
   const visit = (node: ts.Node) => {
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) visitClass(node);
+    visitExpression(node);
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  if (contractClasses > 0) {
+    for (const c of callbackLiterals) {
+      if (guardedMethods.indexOf(c.method) >= 0) continue;
+      report(
+        "unknown-callback",
+        c.node,
+        "",
+        c.method,
+        `startGuardedCall's callback.method "${c.method}" is not a @withRefundOnFailure() method of this contract${guardedMethods.length ? ` (it has: ${guardedMethods.join(", ")})` : ""}: nothing would settle the flow, so it is refused at run time with ERR_UNKNOWN_CALLBACK before any money moves. Name the guarded callback.`,
+      );
+    }
+  }
   return issues;
 }

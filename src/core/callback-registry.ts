@@ -1,0 +1,37 @@
+/**
+ * The guarded callbacks of the contract: the names of the methods decorated with `withRefundOnFailure`,
+ * recorded when the contract class is defined. A contract's module is evaluated afresh on every call (a
+ * fresh wasm instance on chain), so the list is complete before any method runs.
+ *
+ * Used to refuse a flow whose `callback.method` settles nothing (before any money moves), and to route a
+ * refund's bounce check from methods that are not callbacks (expiry, claims) to a guarded method.
+ */
+
+const methods: string[] = [];
+
+/**
+ * Records a `withRefundOnFailure` method (called by the decorator).
+ * @internal
+ * @example registerGuardedCallback("on_staked");
+ */
+export function registerGuardedCallback(name: string): void {
+  if (methods.indexOf(name) < 0) methods.push(name);
+}
+
+/**
+ * True when `name` is a `withRefundOnFailure` method of this contract.
+ * @internal
+ * @example if (!isGuardedCallback(cb.method)) throw new GuardError("ERR_UNKNOWN_CALLBACK", "...");
+ */
+export function isGuardedCallback(name: string): boolean {
+  return methods.indexOf(name) >= 0;
+}
+
+/**
+ * A guarded callback of this contract to route refund checks to, or null when the contract has none.
+ * @internal
+ * @example const method = anyGuardedCallback();
+ */
+export function anyGuardedCallback(): string | null {
+  return methods.length > 0 ? methods[0] : null;
+}
