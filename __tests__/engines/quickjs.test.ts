@@ -246,6 +246,19 @@ describe("same outcomes on both engines", () => {
   });
 });
 
+describe("strings with NUL bytes cross the host boundary whole", () => {
+  test.each(ENGINES)("%s: Vector-style keys with NULs stay distinct, values and Latin-1 strings keep their NULs", async (engine) => {
+    const worker = await init(engine);
+    const contract = await worker.rootAccount.devDeploy(fixture("engines/probe.ts"));
+    const result = await worker.rootAccount.callRaw(contract, "nul_strings", {});
+    expect(result.succeeded).toBe(true);
+    expect(result.parseResult()).toEqual({ keys: 3, value: "zero\u0000end", latin1: [97, 0, 98], utf8: "\u0000\u0001\u0000\u00ff" });
+    const state = await contract.viewState();
+    expect(state.get("v\u0000\u0000\u0000\u0000")).toBe("zero\u0000end");
+    expect(state.get("v\u0001\u0000\u0000\u0000")).toBe("one");
+  });
+});
+
 describe("quickjs fresh-state modes", () => {
   const FRESH = "NEAR_CALLBACK_GUARDS_QUICKJS_FRESH";
 

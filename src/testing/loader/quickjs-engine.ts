@@ -56,7 +56,10 @@ const ENTRY_FILE = "near-callback-guards:entry";
 /** Wraps every host function: marshals arguments, turns host errors into QuickJS exceptions. */
 const ENV_SOURCE = `(function (hostFunctions, names) {
   "use strict";
-  const AB = ArrayBuffer, isView = ArrayBuffer.isView, U8 = Uint8Array, TE = TypeError, IE = InternalError, S = String;
+  const AB = ArrayBuffer, isView = ArrayBuffer.isView, U8 = Uint8Array, TE = TypeError, IE = InternalError, S = String, JS = JSON.stringify, JP = JSON.parse;
+  // Strings cross the boundary as C strings, which end at the first NUL: a string with a NUL (or that
+  // starts with U+0001, the marker) travels as U+0001 + its JSON text and is parsed on the other side.
+  const wrap = (s) => (s.indexOf("\\0") >= 0 || s.charCodeAt(0) === 1 ? "\\u0001" + JS(s) : s);
   const env = {};
   for (let n = 0; n < names.length; n++) {
     const name = names[n], host = hostFunctions[n];
@@ -66,6 +69,7 @@ const ENV_SOURCE = `(function (hostFunctions, names) {
         if ((t === "object" && v !== null) || t === "function" || t === "symbol") {
           args[i] = isView(v) && v.BYTES_PER_ELEMENT === 1 ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : S(v);
         }
+        if (typeof args[i] === "string") args[i] = wrap(args[i]);
       }
       let r;
       try {
@@ -77,7 +81,7 @@ const ENV_SOURCE = `(function (hostFunctions, names) {
         }
         throw e;
       }
-      return r instanceof AB ? new U8(r) : r;
+      return r instanceof AB ? new U8(r) : typeof r === "string" && r.charCodeAt(0) === 1 ? JP(r.slice(1)) : r;
     } }[name];
   }
   return env;
@@ -212,6 +216,19 @@ function takeSnapshot(state: EngineState): void {
   state.snapshot = new Uint8Array(buffer).slice(0, end * 8);
 }
 
+/**
+ * quickjs-emscripten moves strings as C strings, which end at the first NUL; builder.c passes lengths, so
+ * on chain a string may hold NULs (near-sdk-js's Vector keys and borsh values do). A string with a NUL, or
+ * starting with the marker \u0001, crosses as \u0001 + its JSON text (see ENV_SOURCE's `wrap`).
+ */
+function wrapString(s: string): string {
+  return s.indexOf("\0") >= 0 || s.charCodeAt(0) === 1 ? "\u0001" + JSON.stringify(s) : s;
+}
+
+function unwrapString(s: string): string {
+  return s.charCodeAt(0) === 1 ? (JSON.parse(s.slice(1)) as string) : s;
+}
+
 function fromGuest(ctx: QuickJSContext, h: QuickJSHandle): unknown {
   switch (ctx.typeof(h)) {
     case "undefined":
@@ -219,7 +236,7 @@ function fromGuest(ctx: QuickJSContext, h: QuickJSHandle): unknown {
     case "number":
       return ctx.getNumber(h);
     case "string":
-      return ctx.getString(h);
+      return unwrapString(ctx.getString(h));
     case "bigint":
       return ctx.getBigInt(h);
     case "boolean":
@@ -248,7 +265,7 @@ function toGuest(ctx: QuickJSContext, v: unknown): QuickJSHandle {
     case "number":
       return ctx.newNumber(v);
     case "string":
-      return ctx.newString(v);
+      return ctx.newString(wrapString(v));
     case "boolean":
       return v ? ctx.true : ctx.false;
     default:
