@@ -175,6 +175,17 @@ describe("R3 callbacks", () => {
     }
   });
 
+  test("wait() gives up with a named reason when a scheduler defers every ready receipt", async () => {
+    worker.chain.setScheduler((ready) => ready.flatMap((r, i) => (r.kind === "action" && r.receiverId === callee.accountId ? [] : [i])));
+    try {
+      const held = alice.submitCall(caller, "call_then", { call: { target: callee.accountId, method: "ok", args: { value: "held" } } }, BIG);
+      await expect(held.wait()).rejects.toThrow(/1000 blocks in a row executed nothing while 1 receipt\(s\) were ready: the scheduler \(setScheduler\) keeps deferring them/);
+    } finally {
+      worker.chain.setScheduler(null);
+      worker.runUntilIdle();
+    }
+  });
+
   test("R3: state committed by A's call stays committed when B fails", async () => {
     const before = await caller.view<{ started: number; finished: number }>("get_state");
     const calleeCallsBefore = await callee.view<number>("get_calls");

@@ -62,6 +62,9 @@ export interface ChainOptions {
   engine?: EngineName;
 }
 
+/** Empty blocks in a row after which `wait()` gives up on a scheduler that defers every ready receipt. */
+const STALL_BLOCKS = 1_000;
+
 /** A transaction waiting in the pool, or already included. */
 export interface TransactionHandle {
   /** Transaction hash. */
@@ -335,11 +338,20 @@ export class Chain {
     this.driving = true;
     try {
       await this.ready();
+      let stalled = 0;
       while (this.awaited.size > 0) {
         await new Promise<void>((r) => setImmediate(r));
         if (this.awaited.size === 0) break;
         if (!this.hasWork()) throw new Error("The chain is idle but a transaction is still waiting: this is a runtime bug");
-        this.produceBlock();
+        const block = this.produceBlock();
+        // A scheduler that defers every ready receipt, with no transaction left to include, would make
+        // `wait()` produce empty blocks for ever: fail instead, saying why.
+        stalled = block.entries.length === 0 && this.pool.length === 0 ? stalled + 1 : 0;
+        if (stalled >= STALL_BLOCKS) {
+          throw new Error(
+            `wait(): ${STALL_BLOCKS} blocks in a row executed nothing while ${this.incoming.length} receipt(s) were ready: the scheduler (setScheduler) keeps deferring them. Return their indices from the scheduler, or remove it with setScheduler(null), before awaiting the transaction.`,
+          );
+        }
       }
     } finally {
       this.driving = false;
