@@ -1,17 +1,24 @@
 /**
  * Contract source (.ts or .js, near-sdk-js 2.x) → the JavaScript module near-sdk-js's build feeds to
  * QuickJS. Uses the exact rollup + babel configuration of `near-sdk-js createJsFileWithRollup`
- * (node_modules/near-sdk-js/lib/cli/cli.js), plus one resolver so that contracts in this repository can
- * import `near-callback-guards` by its package name. Results are cached in memory and on disk
- * (node_modules/.cache/near-callback-guards), keyed by the content hash of every file in the bundle.
+ * (node_modules/near-sdk-js/lib/cli/cli.js), with the tools near-sdk-js itself depends on, plus one resolver
+ * so that contracts in a checkout of this repository can import `near-callback-guards` by its package name.
+ *
+ * Three caches keep it fast: a contract whose files did not change is served from a manifest (memory, then
+ * disk) keyed by the content hash of every file in its bundle; a new or changed contract reuses rollup's
+ * cache of every module earlier builds transformed (`transform-cache.ts`); and on a cold cache the
+ * dependencies' JavaScript skips babel until a first pass shows which of it ends up in the bundle (most of
+ * lodash-es never does), which a second pass then transforms. The result is byte-identical to a plain
+ * rollup + babel run (`renderContract`), which the tests check.
  */
-import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { sha256 } from "@noble/hashes/sha256";
-import { bytesToHex } from "@noble/hashes/utils";
+import type { OutputChunk, Plugin, RollupCache, TransformPluginContext, TransformResult } from "rollup";
 import { assertGuardPlacement } from "./placement-hook.js";
+import { checkoutSourceEntry, nearSdkToolchain, type NearSdkToolchain } from "./near-sdk-toolchain.js";
+import { cacheDir, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
+import { bundleProgress } from "./bundle-progress.js";
 
 /** A contract ready to deploy. */
 export interface ContractBundle {
@@ -39,17 +46,16 @@ export class ContractBundleError extends Error {
   }
 }
 
-const NODE_RESOLVE = "@rollup/plugin-node-resolve";
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const memoryCache = new Map<string, { files: Record<string, string>; bundle: ContractBundle }>();
+const inFlight = new Map<string, Promise<ContractBundle>>();
 
-function cacheDir(): string {
-  return path.join(process.cwd(), "node_modules", ".cache", "near-callback-guards");
+function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }
 
 function hashFile(file: string): string | null {
   try {
-    return bytesToHex(sha256(readFileSync(file)));
+    return sha256Hex(readFileSync(file));
   } catch {
     return null;
   }
@@ -58,26 +64,6 @@ function hashFile(file: string): string | null {
 function filesUnchanged(files: Record<string, string>): boolean {
   for (const [file, hash] of Object.entries(files)) if (hashFile(file) !== hash) return false;
   return true;
-}
-
-/** The entry of this package's contract-side code, for contracts that import `near-callback-guards`. */
-function guardsEntry(): string | null {
-  for (const candidate of [path.join(PACKAGE_ROOT, "src", "index.ts"), path.join(PACKAGE_ROOT, "dist", "index.js")]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
-function resolveFrom(request: string): string {
-  // Prefer the user's project (near-sdk-js is a peer dependency), then this package's own tree.
-  for (const base of [path.join(process.cwd(), "package.json"), path.join(PACKAGE_ROOT, "package.json")]) {
-    try {
-      return createRequire(base).resolve(request);
-    } catch {
-      /* try the next base */
-    }
-  }
-  throw new ContractBundleError(`Cannot find ${request}: install near-sdk-js@^2 (npm i -D near-sdk-js --ignore-scripts).`);
 }
 
 /** Parses the trailing `export { a, b as c };` of a rollup ES bundle. */
@@ -129,6 +115,189 @@ function unresolvedImports(): import("rollup").Plugin {
 }
 
 /**
+ * Relative imports between the files of an installed package (`./_baseClone.js` inside lodash-es: about
+ * 3,000 of them for near-sdk-js's 680 modules), resolved synchronously with the answer node-resolve gives:
+ * the file itself when it exists (its real path), with the `sideEffects` flag of the nearest package.json
+ * (the one node-resolve's `resolve` reads for a relative import). node-resolve's asynchronous lookups make
+ * up most of a cold build; anything else (a missing extension, a directory, a package whose `sideEffects`
+ * is a glob list) goes on to node-resolve. `__tests__/runtime/bundle-cache.test.ts` checks both agree.
+ */
+export function relativeDependencyResolver(): Plugin {
+  const sideEffectsByDir = new Map<string, boolean | null | undefined>();
+  const sideEffectsOf = (dir: string): boolean | null | undefined => {
+    // undefined: not decidable here (a glob list): let node-resolve answer.
+    if (sideEffectsByDir.has(dir)) return sideEffectsByDir.get(dir);
+    let answer: boolean | null | undefined = null;
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        const se = (JSON.parse(readFileSync(manifest, "utf8")) as { sideEffects?: unknown }).sideEffects;
+        answer = typeof se === "boolean" ? se : se === undefined ? null : undefined;
+      } catch {
+        answer = undefined;
+      }
+    } else if (/[/\\]node_modules[/\\]*$/.test(dir) || path.dirname(dir) === dir) {
+      answer = null;
+    } else {
+      answer = sideEffectsOf(path.dirname(dir));
+    }
+    sideEffectsByDir.set(dir, answer);
+    return answer;
+  };
+  return {
+    name: "near-callback-guards-relative-dependencies",
+    resolveId(source, importer) {
+      if (!importer || !(source.startsWith("./") || source.startsWith("../")) || source.includes("?") || source.includes("\0")) return null;
+      if (!importer.includes(`${path.sep}node_modules${path.sep}`) || !/\.m?js$/.test(importer)) return null;
+      const target = path.resolve(path.dirname(importer), source);
+      try {
+        if (!statSync(target).isFile()) return null;
+      } catch {
+        return null;
+      }
+      const id = realpathSync(target);
+      const moduleSideEffects = sideEffectsOf(path.dirname(id));
+      if (moduleSideEffects === undefined) return null;
+      return { id, moduleSideEffects };
+    },
+  };
+}
+
+/** How the last `bundleContract` call got its bundle (for tests and the bench). */
+export interface BundleStats {
+  /** `memory`/`manifest`: unchanged files, no rollup run; `rollup`: built. */
+  source: "memory" | "manifest" | "rollup";
+  /** Rollup runs (1, or 2 when untransformed dependencies reached the bundle). */
+  passes: number;
+  /** Modules babel transformed in this call (the rest came from the transform cache or skipped babel). */
+  transformed: number;
+  /** Modules of the last pass that came from the cache. */
+  cachedModules: number;
+}
+
+let lastStats: BundleStats | null = null;
+let transformCount = 0;
+
+/** Statistics of the last `bundleContract` call in this process. */
+export function lastBundleStats(): BundleStats | null {
+  return lastStats;
+}
+
+/** Marks a module whose code skipped babel (see `deferringBabel`). */
+const RAW_META = "near-callback-guards/untransformed";
+
+/** JavaScript under node_modules: left untransformed until it turns out to reach the bundle. */
+function deferrable(id: string): boolean {
+  return id.includes(`${path.sep}node_modules${path.sep}`) && /\.m?js$/.test(id);
+}
+
+/**
+ * Babel, except for dependencies' JavaScript not (yet) known to reach the bundle: those are handed to rollup
+ * as they are and marked, so that rollup can resolve and tree-shake them; a marked module that turns out to
+ * render code is transformed in the next pass (`mustTransform`), also when it comes from the cache.
+ */
+function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null): Plugin {
+  type Transform = (this: TransformPluginContext, code: string, id: string) => TransformResult | Promise<TransformResult>;
+  const transform = inner.transform as Transform;
+  return {
+    ...inner,
+    name: "near-callback-guards-deferring-babel",
+    transform(code, id) {
+      if (mustTransform && deferrable(id) && !mustTransform.has(id)) return { code, map: null, meta: { [RAW_META]: true } };
+      transformCount += 1;
+      return transform.call(this, code, id);
+    },
+    shouldTransformCachedModule({ id, meta }) {
+      return meta?.[RAW_META] === true && (mustTransform === null || mustTransform.has(id));
+    },
+  };
+}
+
+interface RollupRun extends RenderedContract {
+  cache: RollupCache;
+  /** Ids of modules that render code into the bundle. */
+  rendered: string[];
+}
+
+/** One run of near-sdk-js's rollup step. `mustTransform: null` transforms every module (no deferring). */
+async function runRollup(absolute: string, toolchain: NearSdkToolchain, cache: RollupCache | undefined, mustTransform: ReadonlySet<string> | null, fastResolve = true): Promise<RollupRun> {
+  const { rollup } = toolchain.require("rollup") as typeof import("rollup");
+  const { nodeResolve } = toolchain.require("@rollup/plugin-node-resolve") as { nodeResolve: (options: { extensions: string[] }) => Plugin };
+  const { babel } = toolchain.require("@rollup/plugin-babel") as { babel: (options: Record<string, unknown>) => Plugin };
+  const guards = checkoutSourceEntry();
+  let built;
+  try {
+    built = await rollup({
+      input: absolute,
+      cache,
+      onwarn: () => {},
+      plugins: [
+        {
+          name: "near-callback-guards-self",
+          resolveId(id: string) {
+            if (guards && id === "near-callback-guards") return guards;
+            return null;
+          },
+        },
+        ...(fastResolve ? [relativeDependencyResolver()] : []),
+        nodeResolve({ extensions: [".js", ".ts"] }),
+        deferringBabel(
+          babel({
+            babelHelpers: "bundled",
+            extensions: [".ts", ".js", ".jsx", ".es6", ".es", ".mjs"],
+            presets: [toolchain.resolve("@babel/preset-typescript")],
+            plugins: [
+              toolchain.resolve("near-sdk-js/lib/cli/build-tools/include-bytes.js"),
+              [toolchain.resolve("near-sdk-js/lib/cli/build-tools/near-bindgen-exporter.js"), { verbose: false }],
+              [toolchain.resolve("@babel/plugin-proposal-decorators"), { version: "legacy" }],
+            ],
+          }),
+          mustTransform,
+        ),
+        unresolvedImports(),
+      ],
+    });
+  } catch (e) {
+    const err = e as { message: string; loc?: { file?: string; line?: number; column?: number }; id?: string; frame?: string };
+    const file = err.loc?.file ?? err.id;
+    const where = file ? ` (${file}${err.loc?.line ? `:${err.loc.line}:${err.loc.column ?? 0}` : ""})` : "";
+    throw new ContractBundleError(
+      `Failed to bundle contract ${absolute}${where}: ${err.message}${err.frame ? "\n" + err.frame : ""}`,
+      file,
+      err.loc?.line,
+      err.loc?.column,
+    );
+  }
+  const { output } = await built.generate({ format: "es", sourcemap: false });
+  await built.close();
+  const chunk = output[0] as OutputChunk;
+  const modules: Record<string, string> = {};
+  const rendered: string[] = [];
+  for (const [id, m] of Object.entries(chunk.modules)) {
+    modules[id] = m.code ?? "";
+    if (m.renderedLength > 0) rendered.push(id);
+  }
+  return { code: chunk.code, modules, watchFiles: built.watchFiles, cache: built.cache as RollupCache, rendered };
+}
+
+let storeKeys = new Map<string, string>();
+
+function transformStore(toolchain: NearSdkToolchain): TransformCache {
+  let key = storeKeys.get(toolchain.sdkDir);
+  if (!key) {
+    key = storeKey(toolchain.versions, toolchain.sdkDir);
+    storeKeys.set(toolchain.sdkDir, key);
+  }
+  return transformCacheFor(key);
+}
+
+/** Forgets the in-memory caches (the disk caches stay): for measurements of a cold start in one process. */
+export function clearBundleMemoryCaches(): void {
+  memoryCache.clear();
+  storeKeys = new Map();
+}
+
+/**
  * Bundles a near-sdk-js contract the way `near-sdk-js build` does before QuickJS compiles it.
  *
  * @example
@@ -143,14 +312,25 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   // Before any cache: a cached bundle must not skip the check (it may predate it).
   assertGuardPlacement(absolute);
   const cached = memoryCache.get(absolute);
-  if (cached && filesUnchanged(cached.files)) return cached.bundle;
+  if (cached && filesUnchanged(cached.files)) {
+    lastStats = { source: "memory", passes: 0, transformed: 0, cachedModules: 0 };
+    return cached.bundle;
+  }
+  const pending = inFlight.get(absolute);
+  if (pending) return pending;
+  const work = bundleUncached(absolute).finally(() => inFlight.delete(absolute));
+  inFlight.set(absolute, work);
+  return work;
+}
 
-  const manifestPath = path.join(cacheDir(), bytesToHex(sha256(absolute)).slice(0, 32) + ".json");
+async function bundleUncached(absolute: string): Promise<ContractBundle> {
+  const manifestPath = path.join(cacheDir(), sha256Hex(absolute).slice(0, 32) + ".json");
   if (existsSync(manifestPath)) {
     try {
       const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { files: Record<string, string>; bundle: ContractBundle };
       if (filesUnchanged(manifest.files)) {
         memoryCache.set(absolute, manifest);
+        lastStats = { source: "manifest", passes: 0, transformed: 0, cachedModules: 0 };
         return manifest.bundle;
       }
     } catch {
@@ -158,13 +338,39 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
     }
   }
 
-  const rendered = await renderContract(absolute);
+  const done = bundleProgress(absolute);
+  transformCount = 0;
+  let rendered: RollupRun;
+  try {
+    const toolchain = nearSdkToolchain(path.dirname(absolute));
+    const store = transformStore(toolchain);
+    const mustTransform = new Set<string>();
+    rendered = await runRollup(absolute, toolchain, store.forRollup(), mustTransform);
+    let passes = 1;
+    // Untransformed modules that reach the bundle: transform them and run again (the rest comes from the cache).
+    for (let pass = 0; pass < 8; pass++) {
+      const raw = new Set(rendered.cache.modules.filter((m) => m.meta?.[RAW_META] === true).map((m) => m.id));
+      const missing = rendered.rendered.filter((id) => raw.has(id) && !mustTransform.has(id));
+      if (missing.length === 0) break;
+      for (const id of missing) mustTransform.add(id);
+      rendered = await runRollup(absolute, toolchain, rendered.cache, mustTransform);
+      passes += 1;
+    }
+    store.absorb(rendered.cache);
+    store.save();
+    lastStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount };
+  } catch (e) {
+    done("failed");
+    throw e;
+  }
+  done("done");
+
   const code = rendered.code;
   const bundle: ContractBundle = {
     sourcePath: absolute,
     code,
     methods: exportedNames(code),
-    hash: bytesToHex(sha256(code)),
+    hash: sha256Hex(code),
   };
   const files: Record<string, string> = {};
   for (const f of rendered.watchFiles) {
@@ -176,7 +382,9 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   memoryCache.set(absolute, entry);
   try {
     mkdirSync(cacheDir(), { recursive: true });
-    writeFileSync(manifestPath, JSON.stringify(entry));
+    const tmp = `${manifestPath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(entry));
+    renameSync(tmp, manifestPath);
   } catch {
     /* a read-only tree only loses the disk cache */
   }
@@ -194,62 +402,26 @@ export interface RenderedContract {
 }
 
 /**
- * Runs near-sdk-js's rollup step on a contract, uncached, and returns the bundle with the code each module
- * contributed (to check what a library adds to a contract, or that it touches no Node-only API).
+ * Runs near-sdk-js's rollup step on a contract as `near-sdk-js build` does: every module through babel,
+ * every import resolved by node-resolve (no manifest, no deferred transforms, no fast resolver; babel's
+ * output for unchanged files comes from the transform cache), and returns the bundle with the code each module contributed: to check what a library adds to a
+ * contract, or that it touches no Node-only API.
  *
  * @example
  * const { modules } = await renderContract("examples/staking/guarded.ts");
  */
 export async function renderContract(sourcePath: string): Promise<RenderedContract> {
   const absolute = path.resolve(sourcePath);
-  const [{ rollup }, { nodeResolve }, { babel }] = await Promise.all([
-    import("rollup"),
-    // The plugin's types are not reachable through its package "exports"; its runtime API is stable.
-    import(NODE_RESOLVE) as Promise<{ nodeResolve: (options: { extensions: string[] }) => import("rollup").Plugin }>,
-    import("@rollup/plugin-babel"),
-  ]);
-  const guards = guardsEntry();
-  let built;
-  try {
-    built = await rollup({
-      input: absolute,
-      onwarn: () => {},
-      plugins: [
-        {
-          name: "near-callback-guards-self",
-          resolveId(id: string) {
-            if (guards && id === "near-callback-guards") return guards;
-            return null;
-          },
-        },
-        nodeResolve({ extensions: [".js", ".ts"] }),
-        babel({
-          babelHelpers: "bundled",
-          extensions: [".ts", ".js", ".jsx", ".es6", ".es", ".mjs"],
-          presets: [resolveFrom("@babel/preset-typescript")],
-          plugins: [
-            resolveFrom("near-sdk-js/lib/cli/build-tools/include-bytes.js"),
-            [resolveFrom("near-sdk-js/lib/cli/build-tools/near-bindgen-exporter.js"), { verbose: false }],
-            [resolveFrom("@babel/plugin-proposal-decorators"), { version: "legacy" }],
-          ],
-        }),
-        unresolvedImports(),
-      ],
-    });
-  } catch (e) {
-    const err = e as { message: string; loc?: { file?: string; line?: number; column?: number }; id?: string; frame?: string };
-    const file = err.loc?.file ?? err.id;
-    const where = file ? ` (${file}${err.loc?.line ? `:${err.loc.line}:${err.loc.column ?? 0}` : ""})` : "";
-    throw new ContractBundleError(
-      `Failed to bundle contract ${absolute}${where}: ${err.message}${err.frame ? "\n" + err.frame : ""}`,
-      file,
-      err.loc?.line,
-      err.loc?.column,
-    );
-  }
-  const { output } = await built.generate({ format: "es", sourcemap: false });
-  await built.close();
-  const modules: Record<string, string> = {};
-  for (const [id, m] of Object.entries(output[0].modules)) modules[id] = m.code ?? "";
-  return { code: output[0].code, modules, watchFiles: built.watchFiles };
+  const toolchain = nearSdkToolchain(path.dirname(absolute));
+  const store = transformStore(toolchain);
+  // Babel's output for unchanged files is reused (babel is deterministic); every import is resolved again
+  // by node-resolve alone, as near-sdk-js does.
+  const transformed = store
+    .forRollup()
+    .modules.filter((m) => m.meta?.[RAW_META] !== true)
+    .map((m) => ({ ...m, resolvedIds: {} }));
+  const run = await runRollup(absolute, toolchain, { modules: transformed }, null, false);
+  store.absorb(run.cache);
+  store.save();
+  return { code: run.code, modules: run.modules, watchFiles: run.watchFiles };
 }
