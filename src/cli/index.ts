@@ -5,6 +5,7 @@
  *   near-callback-guards explore <scenario file> [--json] [--seed N] [--budget N] [--max-delay N] ...
  *   near-callback-guards explore <scenario file> --replay <schedule id>
  *   near-callback-guards explore <scenario file> --export <name>   (a named export instead of the default)
+ *   near-callback-guards check <contract.ts...>   (guard placement and misuse, before near-sdk-js build)
  *
  * The scenario file is a module (TypeScript through tsx, or JavaScript) whose default export is a scenario
  * (or a function returning one). Exit code: 0 every invariant held, 1 an invariant broke, 2 bad usage or
@@ -14,9 +15,8 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { explore } from "../testing/explore/explore.js";
-import { replay } from "../testing/explore/replay.js";
-import type { ExploreOptions, ExploreReport, ReplayResult, Scenario } from "../testing/explore/types.js";
+import { explore, replay, type ExploreOptions, type ExploreReport, type ReplayResult, type Scenario } from "../testing/index.js";
+import { registerCheckCommand } from "./check.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -114,7 +114,7 @@ function printReplay(r: ReplayResult): void {
 const program = new Command();
 program
   .name("near-callback-guards")
-  .description("Tools for near-callback-guards: explore every interleaving of a scenario.")
+  .description("Tools for near-callback-guards: explore every interleaving of a scenario, check guard placement.")
   .version(version())
   .exitOverride();
 
@@ -162,6 +162,8 @@ program
     else printReport(report, file);
     process.exitCode = report.violations.length > 0 ? 1 : 0;
   });
+
+registerCheckCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
