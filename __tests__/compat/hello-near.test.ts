@@ -3,7 +3,8 @@
  * test `sandbox-test/main.ava.js`, read from the create-near-app package installed as a dev dependency) runs
  * on the local runtime with one change: the contract path (`process.argv[2]`, the .wasm the template's npm
  * script passes) becomes the template's contract source. `near-workspaces` resolves to this package's
- * testing side and `ava` to an adapter onto jest; the test file's text is otherwise untouched.
+ * testing side and `ava` to an adapter onto jest (a stand-in package next to the copied test file); the
+ * test file's text is otherwise untouched.
  */
 import { jest } from "@jest/globals";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,12 +24,16 @@ const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..
 mkdirSync(dir, { recursive: true });
 const testFile = path.join(dir, "main.ava.js");
 writeFileSync(testFile, changed);
+// `import anyTest from 'ava'` finds this package next to the test file: the adapter onto jest.
+mkdirSync(path.join(dir, "node_modules", "ava"), { recursive: true });
+writeFileSync(path.join(dir, "node_modules", "ava", "package.json"), JSON.stringify({ name: "ava", type: "module", main: "index.js" }));
+writeFileSync(path.join(dir, "node_modules", "ava", "index.js"), `export default globalThis[Symbol.for("near-callback-guards.avaOnJest")];\n`);
 
 test("only the contract path changed", () => {
   expect(changed).not.toBe(original);
   expect(changed.split("\n").filter((line, i) => line !== original.split("\n")[i])).toEqual([`    ${JSON.stringify(contractPath)},`]);
 });
 
-jest.unstable_mockModule("ava", () => ({ default: avaOnJest() }), { virtual: true });
+(globalThis as Record<symbol, unknown>)[Symbol.for("near-callback-guards.avaOnJest")] = avaOnJest();
 jest.unstable_mockModule("near-workspaces", () => testing);
 await import(testFile);

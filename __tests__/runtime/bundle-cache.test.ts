@@ -86,16 +86,20 @@ describe("bundleContract", () => {
 
   test("a changed dependency file is rebuilt, not served from the manifest", async () => {
     const dir = mkdtempSync(path.join(tmpRoot, "bundle-change-"));
-    copyFileSync(path.join(root, "__tests__", "fixtures", "counter.ts"), path.join(dir, "counter.ts"));
-    writeFileSync(path.join(dir, "main.ts"), `export { Counter } from "./counter";\n`);
+    writeFileSync(path.join(dir, "greeting.ts"), `export const GREETING = "hello";\n`);
+    writeFileSync(
+      path.join(dir, "main.ts"),
+      `import { NearBindgen, view } from "near-sdk-js";\nimport { GREETING } from "./greeting";\n@NearBindgen({})\nexport class Greeter {\n  @view({})\n  greet(): string {\n    return GREETING;\n  }\n}\n`,
+    );
     const before = await bundleContract(path.join(dir, "main.ts"));
-    writeFileSync(path.join(dir, "counter.ts"), readFileSync(path.join(dir, "counter.ts"), "utf8").replace(/increment/g, "bump"));
+    expect(before.code).toContain(`"hello"`);
+    writeFileSync(path.join(dir, "greeting.ts"), `export const GREETING = "howdy";\n`);
     clearBundleMemoryCaches();
     const after = await bundleContract(path.join(dir, "main.ts"));
     expect(lastBundleStats()?.source).toBe("rollup");
-    expect(before.methods).toContain("increment");
-    expect(after.methods).toContain("bump");
-    expect(after.methods).not.toContain("increment");
+    expect(after.code).toContain(`"howdy"`);
+    expect(after.code).not.toContain(`"hello"`);
+    expect(after.methods).toContain("greet");
   });
 });
 

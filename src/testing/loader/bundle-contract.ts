@@ -345,7 +345,7 @@ async function bundleUncached(absolute: string): Promise<ContractBundle> {
     const toolchain = nearSdkToolchain(path.dirname(absolute));
     const store = transformStore(toolchain);
     const mustTransform = new Set<string>();
-    rendered = await runRollup(absolute, toolchain, store.forRollup(), mustTransform);
+    rendered = await runRollup(absolute, toolchain, store.forRollup(), process.env.NCG_NODEFER ? null : mustTransform);
     let passes = 1;
     // Untransformed modules that reach the bundle: transform them and run again (the rest comes from the cache).
     for (let pass = 0; pass < 8; pass++) {
