@@ -82,6 +82,11 @@ const cliImports: Plugin = {
   },
 };
 
+/** CommonJS consumers (ts-jest's default set-up) run without --experimental-vm-modules: no import() in CommonJS output. */
+const noDynamicImport: Options["esbuildOptions"] = (options) => {
+  options.supported = { ...options.supported, "dynamic-import": false };
+};
+
 const common: Options = {
   outDir: "dist",
   sourcemap: false,
@@ -107,11 +112,10 @@ export default defineConfig([
     platform: "node",
     target: "node20",
     dts: true,
-    // CommonJS consumers (ts-jest's default set-up) run without --experimental-vm-modules: no import().
-    esbuildOptions(options) {
-      options.supported = { ...options.supported, "dynamic-import": false };
-    },
+    esbuildOptions: noDynamicImport,
   },
+  // The bundler thread's entry (src/testing/loader/bundler-thread.ts), next to the testing side.
+  { ...common, entry: { "internal/bundle-worker": "src/testing/loader/bundle-worker.ts" }, format: ["cjs"], platform: "node", target: "node20", dts: false, esbuildOptions: noDynamicImport },
   // The command line.
   {
     ...common,

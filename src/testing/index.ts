@@ -13,6 +13,9 @@
 // First: names every missing optional peer dependency before a module that needs one loads.
 export { testingDependenciesChecked } from "./check-dependencies.js";
 export { Worker, type WorkerOptions } from "./workspaces/worker.js";
+// Contracts bundle in a thread of their own; it starts (and loads rollup and babel) as this module loads.
+import { prewarmBundler } from "./loader/bundler-thread.js";
+prewarmBundler();
 export { Account, type PendingTransaction, type CallOptions, type DevDeployOptions, type AccountBalance, type ContractState } from "./workspaces/account.js";
 export { TransactionResult, TransactionFailedError } from "./workspaces/transaction-result.js";
 export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";

@@ -19,6 +19,7 @@ import { assertGuardPlacement } from "./placement-hook.js";
 import { checkoutSourceEntry, nearSdkToolchain, type NearSdkToolchain } from "./near-sdk-toolchain.js";
 import { cacheDir, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
 import { bundleProgress } from "./bundle-progress.js";
+import { buildInBundlerThread } from "./bundler-thread.js";
 
 /** A contract ready to deploy. */
 export interface ContractBundle {
@@ -194,21 +195,36 @@ function deferrable(id: string): boolean {
 /**
  * Babel, except for dependencies' JavaScript not (yet) known to reach the bundle: those are handed to rollup
  * as they are and marked, so that rollup can resolve and tree-shake them; a marked module that turns out to
- * render code is transformed in the next pass (`mustTransform`), also when it comes from the cache.
+ * render code is transformed in the next pass (`mustTransform`), also when it comes from the cache. What the
+ * project's own files import (`eager`: near-sdk-js's entry, this package's) is transformed at once: it
+ * nearly always reaches the bundle.
  */
-function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null): Plugin {
+function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null, eager: ReadonlySet<string>): Plugin {
   type Transform = (this: TransformPluginContext, code: string, id: string) => TransformResult | Promise<TransformResult>;
   const transform = inner.transform as Transform;
   return {
     ...inner,
     name: "near-callback-guards-deferring-babel",
     transform(code, id) {
-      if (mustTransform && deferrable(id) && !mustTransform.has(id)) return { code, map: null, meta: { [RAW_META]: true } };
+      if (mustTransform && deferrable(id) && !mustTransform.has(id) && !eager.has(id)) return { code, map: null, meta: { [RAW_META]: true } };
       transformCount += 1;
       return transform.call(this, code, id);
     },
     shouldTransformCachedModule({ id, meta }) {
-      return meta?.[RAW_META] === true && (mustTransform === null || mustTransform.has(id));
+      return meta?.[RAW_META] === true && (mustTransform === null || mustTransform.has(id) || eager.has(id));
+    },
+  };
+}
+
+/** Records what files outside node_modules import (resolved as the rest of the chain resolves it). */
+function projectImports(eager: Set<string>): Plugin {
+  return {
+    name: "near-callback-guards-project-imports",
+    async resolveId(source, importer, options) {
+      if (!importer || importer.includes(`${path.sep}node_modules${path.sep}`) || source.includes("\0")) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (resolved && !resolved.external) eager.add(resolved.id);
+      return resolved;
     },
   };
 }
@@ -225,6 +241,7 @@ async function runRollup(absolute: string, toolchain: NearSdkToolchain, cache: R
   const { nodeResolve } = toolchain.require("@rollup/plugin-node-resolve") as { nodeResolve: (options: { extensions: string[] }) => Plugin };
   const { babel } = toolchain.require("@rollup/plugin-babel") as { babel: (options: Record<string, unknown>) => Plugin };
   const guards = checkoutSourceEntry();
+  const eager = new Set<string>();
   let built;
   try {
     built = await rollup({
@@ -232,6 +249,7 @@ async function runRollup(absolute: string, toolchain: NearSdkToolchain, cache: R
       cache,
       onwarn: () => {},
       plugins: [
+        ...(mustTransform ? [projectImports(eager)] : []),
         {
           name: "near-callback-guards-self",
           resolveId(id: string) {
@@ -253,6 +271,7 @@ async function runRollup(absolute: string, toolchain: NearSdkToolchain, cache: R
             ],
           }),
           mustTransform,
+          eager,
         ),
         unresolvedImports(),
       ],
@@ -291,6 +310,30 @@ function transformStore(toolchain: NearSdkToolchain): TransformCache {
   return transformCacheFor(key);
 }
 
+/**
+ * Loads what a first bundle needs (near-sdk-js's rollup, babel and its plugins, the transform cache) ahead
+ * of it: the bundler thread does this as it starts, while the tests are still being collected.
+ */
+export async function prepareBundling(fromDir: string = process.cwd()): Promise<void> {
+  const toolchain = nearSdkToolchain(fromDir);
+  toolchain.require("rollup");
+  toolchain.require("@rollup/plugin-node-resolve");
+  toolchain.require("@rollup/plugin-babel");
+  const babel = toolchain.require("@babel/core") as { transformAsync(code: string, options: object): Promise<unknown> };
+  await babel.transformAsync("export {};", {
+    filename: path.join(fromDir, "near-callback-guards-warm-up.ts"),
+    babelrc: false,
+    configFile: false,
+    presets: [toolchain.resolve("@babel/preset-typescript")],
+    plugins: [
+      toolchain.resolve("near-sdk-js/lib/cli/build-tools/include-bytes.js"),
+      [toolchain.resolve("near-sdk-js/lib/cli/build-tools/near-bindgen-exporter.js"), { verbose: false }],
+      [toolchain.resolve("@babel/plugin-proposal-decorators"), { version: "legacy" }],
+    ],
+  });
+  transformStore(toolchain).forRollup();
+}
+
 /** Forgets the in-memory caches (the disk caches stay): for measurements of a cold start in one process. */
 export function clearBundleMemoryCaches(): void {
   memoryCache.clear();
@@ -323,8 +366,12 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   return work;
 }
 
+function manifestPathOf(absolute: string): string {
+  return path.join(cacheDir(), sha256Hex(absolute).slice(0, 32) + ".json");
+}
+
 async function bundleUncached(absolute: string): Promise<ContractBundle> {
-  const manifestPath = path.join(cacheDir(), sha256Hex(absolute).slice(0, 32) + ".json");
+  const manifestPath = manifestPathOf(absolute);
   if (existsSync(manifestPath)) {
     try {
       const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { files: Record<string, string>; bundle: ContractBundle };
@@ -337,58 +384,73 @@ async function bundleUncached(absolute: string): Promise<ContractBundle> {
       /* stale or corrupt cache: rebuild */
     }
   }
-
   const done = bundleProgress(absolute);
-  transformCount = 0;
-  let rendered: RollupRun;
+  let built: BuiltBundle;
   try {
-    const toolchain = nearSdkToolchain(path.dirname(absolute));
-    const store = transformStore(toolchain);
-    const mustTransform = new Set<string>();
-    rendered = await runRollup(absolute, toolchain, store.forRollup(), process.env.NCG_NODEFER ? null : mustTransform);
-    let passes = 1;
-    // Untransformed modules that reach the bundle: transform them and run again (the rest comes from the cache).
-    for (let pass = 0; pass < 8; pass++) {
-      const raw = new Set(rendered.cache.modules.filter((m) => m.meta?.[RAW_META] === true).map((m) => m.id));
-      const missing = rendered.rendered.filter((id) => raw.has(id) && !mustTransform.has(id));
-      if (missing.length === 0) break;
-      for (const id of missing) mustTransform.add(id);
-      rendered = await runRollup(absolute, toolchain, rendered.cache, mustTransform);
-      passes += 1;
-    }
-    store.absorb(rendered.cache);
-    store.save();
-    lastStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount };
+    built = await buildInBundlerThread(absolute);
   } catch (e) {
     done("failed");
     throw e;
   }
   done("done");
+  memoryCache.set(absolute, { files: built.files, bundle: built.bundle });
+  lastStats = built.stats;
+  return built.bundle;
+}
+
+/** A bundle as the bundler thread returns it. */
+export interface BuiltBundle {
+  bundle: ContractBundle;
+  /** Content hashes of every file in the bundle (the manifest). */
+  files: Record<string, string>;
+  stats: BundleStats;
+}
+
+/**
+ * Runs near-sdk-js's rollup step through the caches and writes the contract's manifest. Runs in the bundler
+ * thread (`bundler-thread.ts`), or in the calling thread when there is none.
+ */
+export async function buildBundle(absolute: string): Promise<BuiltBundle> {
+  transformCount = 0;
+  const toolchain = nearSdkToolchain(path.dirname(absolute));
+  const store = transformStore(toolchain);
+  const mustTransform = new Set<string>();
+  let rendered = await runRollup(absolute, toolchain, store.forRollup(), mustTransform);
+  let passes = 1;
+  // Untransformed modules that reach the bundle: transform them and run again (the rest comes from the cache).
+  for (let pass = 0; pass < 8; pass++) {
+    const raw = new Set(rendered.cache.modules.filter((m) => m.meta?.[RAW_META] === true).map((m) => m.id));
+    const missing = rendered.rendered.filter((id) => raw.has(id) && !mustTransform.has(id));
+    if (missing.length === 0) break;
+    for (const id of missing) mustTransform.add(id);
+    rendered = await runRollup(absolute, toolchain, rendered.cache, mustTransform);
+    passes += 1;
+  }
+  store.absorb(rendered.cache);
+  store.save();
+  const stats: BundleStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount };
 
   const code = rendered.code;
-  const bundle: ContractBundle = {
-    sourcePath: absolute,
-    code,
-    methods: exportedNames(code),
-    hash: sha256Hex(code),
-  };
+  const bundle: ContractBundle = { sourcePath: absolute, code, methods: exportedNames(code), hash: sha256Hex(code) };
+  // Hash what rollup read (its cache holds each module's text) instead of reading every file again.
+  const loaded = new Map(rendered.cache.modules.map((m) => [m.id, m.originalCode]));
   const files: Record<string, string> = {};
   for (const f of rendered.watchFiles) {
     if (!path.isAbsolute(f)) continue;
-    const h = hashFile(f);
+    const text = loaded.get(f);
+    const h = text !== undefined ? sha256Hex(text) : hashFile(f);
     if (h) files[f] = h;
   }
-  const entry = { files, bundle };
-  memoryCache.set(absolute, entry);
   try {
+    const manifestPath = manifestPathOf(absolute);
     mkdirSync(cacheDir(), { recursive: true });
-    const tmp = `${manifestPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry));
+    const tmp = `${manifestPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ files, bundle }));
     renameSync(tmp, manifestPath);
   } catch {
     /* a read-only tree only loses the disk cache */
   }
-  return bundle;
+  return { bundle, files, stats };
 }
 
 /** What rollup produced for a contract, module by module. */

@@ -8,6 +8,7 @@ import { formatTrace } from "../runtime/trace.js";
 import { Account } from "./account.js";
 import { assertAccountId } from "../runtime/account-id.js";
 import { ONE_NEAR } from "../runtime/config.js";
+import { prewarmBundler } from "../loader/bundler-thread.js";
 
 /** Options of `Worker.init`. */
 export interface WorkerOptions extends ChainOptions {
@@ -42,6 +43,7 @@ export class Worker {
    * const onQuickJS = await Worker.init({ engine: "quickjs" }); // the chain's interpreter
    */
   static async init(options: WorkerOptions = {}): Promise<Worker> {
+    prewarmBundler();
     const worker = new Worker(options);
     await worker.chain.ready();
     return worker;

@@ -1,0 +1,139 @@
+/**
+ * Contracts bundle in a worker thread of their own, one per process, started on the first bundle and kept
+ * (unreferenced while idle, so it never keeps a process alive):
+ * - rollup and babel load natively, once per process: a test runner's module registry (jest re-creates its
+ *   registry for every test file, and in its CommonJS mode cannot load near-sdk-js's ES module babel
+ *   plugins at all) never sees them;
+ * - the transform cache stays in the thread's memory from one test file to the next;
+ * - bundling uses a second core while the test goes on.
+ * `NEAR_CALLBACK_GUARDS_BUNDLE_THREAD=0` bundles in the calling thread instead (as does any thread that
+ * cannot start a worker).
+ */
+import workerThreads from "node:worker_threads";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildBundle, ContractBundleError, type BuiltBundle } from "./bundle-contract.js";
+import { packageRoot } from "./near-sdk-toolchain.js";
+
+/** What the worker sends back for a request. */
+export type BundlerReply = { id: number; ok: true; built: BuiltBundle } | { id: number; ok: false; error: SerializedError };
+
+/** An error as it crosses the thread boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** Turns an error into plain data for `postMessage`. */
+export function serializeError(e: unknown): SerializedError {
+  const err = e as Partial<SerializedError> & { name?: string };
+  return { name: err?.name ?? "Error", message: err?.message ?? String(e), stack: err?.stack, code: err?.code, file: err?.file, line: err?.line, column: err?.column };
+}
+
+function deserializeError(s: SerializedError): Error {
+  if (s.name === "ContractBundleError") return new ContractBundleError(s.message, s.file, s.line, s.column);
+  const error = new Error(s.message);
+  error.name = s.name;
+  if (s.code) (error as Error & { code: string }).code = s.code;
+  if (s.stack) error.stack = s.stack;
+  return error;
+}
+
+interface Bundler {
+  worker: import("node:worker_threads").Worker;
+  pending: Map<number, { resolve: (b: BuiltBundle) => void; reject: (e: Error) => void }>;
+  nextId: number;
+}
+
+/** Process-wide slot: kept on the worker_threads module object, which every jest test file shares. */
+const SLOT = Symbol.for("near-callback-guards.bundler-thread");
+
+/** The worker's entry: the built file next to the package's dist, or this source file's sibling through tsx. */
+function workerEntry(): { file: string | URL; options: import("node:worker_threads").WorkerOptions } | null {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith(".ts")) {
+    const built = path.join(packageRoot(), "dist", "internal", "bundle-worker.cjs");
+    return existsSync(built) ? { file: built, options: {} } : null;
+  }
+  // A checkout of this repository: load the TypeScript entry through tsx's API in the worker.
+  let tsx: string;
+  try {
+    tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+  } catch {
+    return null;
+  }
+  const source = pathToFileURL(path.join(path.dirname(here), "bundle-worker.ts")).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return { file: bootstrap, options: { eval: true } };
+}
+
+function startBundler(): Bundler | null {
+  const entry = workerEntry();
+  if (!entry) return null;
+  let worker: import("node:worker_threads").Worker;
+  try {
+    worker = new workerThreads.Worker(entry.file, { ...entry.options, env: workerThreads.SHARE_ENV });
+  } catch {
+    return null;
+  }
+  const bundler: Bundler = { worker, pending: new Map(), nextId: 1 };
+  worker.on("message", (reply: BundlerReply) => {
+    const waiter = bundler.pending.get(reply.id);
+    if (!waiter) return;
+    bundler.pending.delete(reply.id);
+    if (bundler.pending.size === 0) worker.unref();
+    if (reply.ok) waiter.resolve(reply.built);
+    else waiter.reject(deserializeError(reply.error));
+  });
+  const fail = (error: Error) => {
+    for (const w of bundler.pending.values()) w.reject(error);
+    bundler.pending.clear();
+    const holder = workerThreads as unknown as Record<symbol, Bundler | undefined>;
+    if (holder[SLOT] === bundler) holder[SLOT] = undefined;
+  };
+  worker.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
+  worker.on("exit", (code) => fail(new Error(`near-callback-guards' bundler thread exited (code ${code})`)));
+  // After the listeners (adding a "message" listener refs the worker again): idle, it keeps nothing alive.
+  worker.unref();
+  return bundler;
+}
+
+function bundler(): Bundler | null {
+  if (/^(0|false|no)$/i.test(process.env.NEAR_CALLBACK_GUARDS_BUNDLE_THREAD ?? "") || !workerThreads.isMainThread) return null;
+  const holder = workerThreads as unknown as Record<symbol, Bundler | null | undefined>;
+  if (holder[SLOT] === undefined) holder[SLOT] = startBundler();
+  return holder[SLOT] ?? null;
+}
+
+/**
+ * Starts the bundler thread now (it loads rollup and babel as it starts), so that a first bundle does not
+ * wait for them. Called when the testing side loads; does nothing where bundling stays in this thread.
+ * @example prewarmBundler();
+ */
+export function prewarmBundler(): void {
+  bundler();
+}
+
+/**
+ * Bundles `absolute` in the bundler thread (or here when there is none).
+ *
+ * @example
+ * const { bundle } = await buildInBundlerThread("/project/src/contract.ts");
+ */
+export function buildInBundlerThread(absolute: string): Promise<BuiltBundle> {
+  const b = bundler();
+  if (!b) return buildBundle(absolute);
+  const id = b.nextId++;
+  return new Promise<BuiltBundle>((resolve, reject) => {
+    b.pending.set(id, { resolve, reject });
+    b.worker.ref();
+    b.worker.postMessage({ id, file: absolute });
+  });
+}
