@@ -16,6 +16,9 @@ export const FIGURE_KEYS = [
   "flowMs",
   "schedulesPerSec",
   "seedScenarioExhaustiveMs",
+  "bundleColdMs",
+  "bundleNextMs",
+  "suiteMs",
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];

@@ -14,6 +14,8 @@ import { measureContractSize } from "./contract-size.js";
 import { measureReceiptThroughput } from "./receipt-throughput.js";
 import { measureFlowLatency } from "./flow-latency.js";
 import { measureExplorer } from "./explorer-speed.js";
+import { measureBundling } from "./bundle-timing.js";
+import { measureSuite } from "./suite-timing.js";
 import { info } from "./log.js";
 
 interface Section {
@@ -28,9 +30,13 @@ const SECTIONS: Section[] = [
   { name: "Local runtime throughput", keys: ["receiptsPerSecVm", "receiptsPerSecQuickjs"], run: measureReceiptThroughput },
   { name: "Local runtime flow latency", keys: ["flowMs"], run: measureFlowLatency },
   { name: "Explorer", keys: ["schedulesPerSec", "seedScenarioExhaustiveMs"], run: measureExplorer },
+  { name: "Contract bundling, first run", keys: ["bundleColdMs", "bundleNextMs"], run: measureBundling },
+  { name: "Test suite", keys: ["suiteMs"], run: () => measureSuite(suite) },
 ];
 
-const USAGE = "usage: npm run bench [-- --json]\n  --json  one JSON line on stdout instead of the markdown report\n";
+let suite = false;
+
+const USAGE = "usage: npm run bench [-- --json] [-- --suite]\n  --json   one JSON line on stdout instead of the markdown report\n  --suite  also time npm test (suiteMs; about 5 minutes)\n";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -38,7 +44,8 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const unknown = args.filter((a) => a !== "--json");
+  const unknown = args.filter((a) => a !== "--json" && a !== "--suite");
+  suite = args.includes("--suite");
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument(s): ${unknown.join(" ")}\n${USAGE}`);
     return 2;

@@ -27,6 +27,9 @@ const UNIT: Record<FigureKey, (v: number) => string> = {
   flowMs: (v) => `${v} ms`,
   schedulesPerSec: (v) => `${thousands(v)} /s`,
   seedScenarioExhaustiveMs: (v) => `${thousands(v)} ms`,
+  bundleColdMs: (v) => `${thousands(v)} ms`,
+  bundleNextMs: (v) => `${thousands(v)} ms`,
+  suiteMs: (v) => `${thousands(v)} ms`,
 };
 
 /** The JSON line: no newline inside, bigint-free. */

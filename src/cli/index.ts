@@ -37,7 +37,8 @@ function integer(what: string, min: number) {
 }
 
 /**
- * Loads a scenario module: `.ts`/`.mts`/`.cts`/`.tsx` through tsx, anything else with `import()`. Takes its
+ * Loads a scenario module (`.ts`/`.mts`/`.cts`/`.tsx` with tsx's hooks registered, `.js`/`.mjs`/`.cjs` as they
+ * are) with `import()`, so it shares this process's near-callback-guards/testing whatever its module system. Takes its
  * default export (or the export named `exportName`): a scenario, or a function returning one.
  */
 export async function loadScenario(file: string, exportName = "default"): Promise<Scenario> {
@@ -45,16 +46,16 @@ export async function loadScenario(file: string, exportName = "default"): Promis
   if (!existsSync(absolute)) throw new Error(`Scenario file not found: ${absolute}`);
   let mod: Record<string, unknown>;
   if (/\.(c|m)?tsx?$/.test(absolute)) {
-    let api: typeof import("tsx/esm/api");
+    // tsx's hooks for ES modules and CommonJS, registered for the whole process (not tsImport's namespace,
+    // which would load a second copy of near-callback-guards/testing for the scenario).
     try {
-      api = await import("tsx/esm/api");
+      const tsx = "tsx"; // no types: the module only registers hooks
+      await import(tsx);
     } catch {
       throw new Error("Loading a TypeScript scenario needs tsx: npm i -D tsx");
     }
-    mod = (await api.tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
-  } else {
-    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   }
+  mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   if (exportName !== "default" && !(exportName in mod)) {
     const names = Object.keys(mod).filter((k) => k !== "default");
     throw new Error(`${file} has no export named "${exportName}"${names.length ? ` (it exports ${names.join(", ")})` : ""}`);

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OutputChunk, Plugin, RollupCache, TransformPluginContext, TransformResult } from "rollup";
-import { assertGuardPlacement } from "./placement-hook.js";
+import { assertGuardPlacement, placementCheckFingerprint } from "./placement-hook.js";
 import { checkoutSourceEntry, nearSdkToolchain, type NearSdkToolchain } from "./near-sdk-toolchain.js";
 import { cacheDir, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
 import { bundleProgress } from "./bundle-progress.js";
@@ -352,8 +352,8 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   if (!existsSync(absolute)) {
     throw new ContractBundleError(`Contract source not found: ${absolute}`, absolute);
   }
-  // Before any cache: a cached bundle must not skip the check (it may predate it).
-  assertGuardPlacement(absolute);
+  // The placement check runs where the bundle is built (in the bundler thread, so this thread never loads
+  // the TypeScript compiler); a cached bundle passed it, and the manifests' key names the checker's version.
   const cached = memoryCache.get(absolute);
   if (cached && filesUnchanged(cached.files)) {
     lastStats = { source: "memory", passes: 0, transformed: 0, cachedModules: 0 };
@@ -367,7 +367,7 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
 }
 
 function manifestPathOf(absolute: string): string {
-  return path.join(cacheDir(), sha256Hex(absolute).slice(0, 32) + ".json");
+  return path.join(cacheDir(), sha256Hex(`${absolute}\0${placementCheckFingerprint()}`).slice(0, 32) + ".json");
 }
 
 async function bundleUncached(absolute: string): Promise<ContractBundle> {
@@ -411,6 +411,7 @@ export interface BuiltBundle {
  * thread (`bundler-thread.ts`), or in the calling thread when there is none.
  */
 export async function buildBundle(absolute: string): Promise<BuiltBundle> {
+  assertGuardPlacement(absolute);
   transformCount = 0;
   const toolchain = nearSdkToolchain(path.dirname(absolute));
   const store = transformStore(toolchain);

@@ -25,7 +25,8 @@ const U128_MAX = (1n << 128n) - 1n;
 /** Parses an amount; rejects negative, fractional, non-numeric and > u128 values with a clear error. */
 export function toYocto(value: Amount, what = "amount"): bigint {
   let v: bigint;
-  if (value instanceof NEAR) v = value.yocto;
+  // A NEAR (also one from another copy of this package: duck-typed).
+  if (value instanceof NEAR || (typeof value === "object" && value !== null && typeof (value as NEAR).toBigInt === "function")) v = (value as NEAR).toBigInt();
   else if (typeof value === "bigint") v = value;
   else if (typeof value === "number") {
     if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer number of yoctoNEAR (got ${value}); use a bigint`);
