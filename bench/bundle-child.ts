@@ -8,9 +8,10 @@ import { performance } from "node:perf_hooks";
 
 const [first, ...next] = process.argv.slice(2);
 const t0 = performance.now();
-// As a test file imports the testing side (the bundler thread starts warming up here), then deploys.
+// As a test starts: import the testing side, Worker.init() (the bundler thread starts warming up), deploy.
 const { bundleContract, clearBundleMemoryCaches } = await import("../src/testing/loader/bundle-contract.js");
-await import("../src/testing/index.js");
+const { Worker } = await import("../src/testing/index.js");
+await Worker.init();
 const loadedMs = performance.now() - t0;
 
 async function timed(file: string): Promise<number> {

@@ -13,9 +13,6 @@
 // First: names every missing optional peer dependency before a module that needs one loads.
 export { testingDependenciesChecked } from "./check-dependencies.js";
 export { Worker, type WorkerOptions } from "./workspaces/worker.js";
-// Contracts bundle in a thread of their own; it starts (and loads rollup and babel) as this module loads.
-import { prewarmBundler } from "./loader/bundler-thread.js";
-prewarmBundler();
 export { Account, type PendingTransaction, type CallOptions, type DevDeployOptions, type AccountBalance, type ContractState } from "./workspaces/account.js";
 export { TransactionResult, TransactionFailedError } from "./workspaces/transaction-result.js";
 export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";
@@ -24,7 +21,7 @@ export { Chain, type ChainOptions, type FaultRule, type TransactionHandle, type 
 export { defaultRuntimeConfig, TGAS, ONE_NEAR, type RuntimeConfig, type Fee, type HostCosts } from "./runtime/config.js";
 export type { Action, ActionReceipt, DataReceipt, Receipt, ExecutionOutcome, ExecutionStatus, ReceiptFailure, StorageOpCounts } from "./runtime/types.js";
 export { formatTrace, type TraceEntry } from "./runtime/trace.js";
-export { bundleContract, renderContract, ContractBundleError, type ContractBundle, type RenderedContract } from "./loader/bundle-contract.js";
+export { bundleContract, renderContract, lastBundleStats, ContractBundleError, type ContractBundle, type RenderedContract, type BundleStats } from "./loader/bundle-contract.js";
 export { type EngineName } from "./loader/engines.js";
 export { isValidAccountId } from "./runtime/account-id.js";
 // Interleaving explorer: every order of receipts causality allows, fault plans, invariants, replayable

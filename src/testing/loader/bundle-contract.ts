@@ -195,9 +195,8 @@ function deferrable(id: string): boolean {
 /**
  * Babel, except for dependencies' JavaScript not (yet) known to reach the bundle: those are handed to rollup
  * as they are and marked, so that rollup can resolve and tree-shake them; a marked module that turns out to
- * render code is transformed in the next pass (`mustTransform`), also when it comes from the cache. What the
- * project's own files import (`eager`: near-sdk-js's entry, this package's) is transformed at once: it
- * nearly always reaches the bundle.
+ * render code is transformed in the next pass (`mustTransform`), also when it comes from the cache. The
+ * packages the project's own files import (`eager`: near-sdk-js, this package) are transformed at once.
  */
 function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null, eager: ReadonlySet<string>): Plugin {
   type Transform = (this: TransformPluginContext, code: string, id: string) => TransformResult | Promise<TransformResult>;
@@ -206,27 +205,47 @@ function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null
     ...inner,
     name: "near-callback-guards-deferring-babel",
     transform(code, id) {
-      if (mustTransform && deferrable(id) && !mustTransform.has(id) && !eager.has(id)) return { code, map: null, meta: { [RAW_META]: true } };
+      if (mustTransform && deferrable(id) && !mustTransform.has(id) && !isEager(id, eager)) return { code, map: null, meta: { [RAW_META]: true } };
       transformCount += 1;
       return transform.call(this, code, id);
     },
     shouldTransformCachedModule({ id, meta }) {
-      return meta?.[RAW_META] === true && (mustTransform === null || mustTransform.has(id) || eager.has(id));
+      return meta?.[RAW_META] === true && (mustTransform === null || mustTransform.has(id) || isEager(id, eager));
     },
   };
 }
 
-/** Records what files outside node_modules import (resolved as the rest of the chain resolves it). */
+/** The directory of the installed package holding `id` (`.../node_modules/name` or `.../node_modules/@scope/name`). */
+function packageDirOf(id: string): string | null {
+  const marker = `${path.sep}node_modules${path.sep}`;
+  const at = id.lastIndexOf(marker);
+  if (at < 0) return null;
+  const rest = id.slice(at + marker.length).split(path.sep);
+  const name = rest[0].startsWith("@") ? rest.slice(0, 2).join(path.sep) : rest[0];
+  return id.slice(0, at + marker.length) + name + path.sep;
+}
+
+/**
+ * Records the packages that files outside node_modules import (near-sdk-js, this package): their modules
+ * are transformed at once, as they nearly all reach a bundle sooner or later. What only those packages
+ * import (lodash-es) waits until it turns out to.
+ */
 function projectImports(eager: Set<string>): Plugin {
   return {
     name: "near-callback-guards-project-imports",
     async resolveId(source, importer, options) {
       if (!importer || importer.includes(`${path.sep}node_modules${path.sep}`) || source.includes("\0")) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      if (resolved && !resolved.external) eager.add(resolved.id);
+      const dir = resolved && !resolved.external ? packageDirOf(resolved.id) : null;
+      if (dir) eager.add(dir);
       return resolved;
     },
   };
+}
+
+function isEager(id: string, eager: ReadonlySet<string>): boolean {
+  const dir = packageDirOf(id);
+  return dir !== null && eager.has(dir);
 }
 
 interface RollupRun extends RenderedContract {
@@ -334,6 +353,21 @@ export async function prepareBundling(fromDir: string = process.cwd()): Promise<
   transformStore(toolchain).forRollup();
 }
 
+let deferSaves = false;
+
+/**
+ * The bundler thread saves the transform cache when no request is waiting (`saveTransformCaches`), not
+ * after every bundle.
+ */
+export function deferTransformCacheSaves(): void {
+  deferSaves = true;
+}
+
+/** Writes every transform cache with unsaved modules to disk. */
+export function saveTransformCaches(): void {
+  for (const key of storeKeys.values()) transformCacheFor(key).save();
+}
+
 /** Forgets the in-memory caches (the disk caches stay): for measurements of a cold start in one process. */
 export function clearBundleMemoryCaches(): void {
   memoryCache.clear();
@@ -428,7 +462,8 @@ export async function buildBundle(absolute: string): Promise<BuiltBundle> {
     passes += 1;
   }
   store.absorb(rendered.cache);
-  store.save();
+  // Written when the bundler is idle (`saveTransformCaches`): serialising the store takes a while.
+  if (!deferSaves) store.save();
   const stats: BundleStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount };
 
   const code = rendered.code;

@@ -4,13 +4,16 @@
  * in memory.
  */
 import { parentPort } from "node:worker_threads";
-import { buildBundle, prepareBundling } from "./bundle-contract.js";
+import { buildBundle, prepareBundling, deferTransformCacheSaves, saveTransformCaches } from "./bundle-contract.js";
 import { serializeError, type BundlerReply } from "./bundler-thread.js";
 
+deferTransformCacheSaves();
 // Warm up first; a failure here (near-sdk-js missing) is reported by the first real request.
 let queue: Promise<void> = prepareBundling().catch(() => {});
+let waiting = 0;
 
 parentPort?.on("message", (request: { id: number; file: string }) => {
+  waiting += 1;
   queue = queue.then(async () => {
     let reply: BundlerReply;
     try {
@@ -18,6 +21,19 @@ parentPort?.on("message", (request: { id: number; file: string }) => {
     } catch (e) {
       reply = { id: request.id, ok: false, error: serializeError(e) };
     }
-    parentPort?.postMessage(reply);
+    waiting -= 1;
+    // Idle after this reply: write the transform cache then. The main thread keeps this thread (and so the
+    // process) alive until it hears "saved".
+    const saveAfter = waiting === 0;
+    parentPort?.postMessage({ ...reply, saving: saveAfter });
+    if (saveAfter) {
+      setImmediate(() => {
+        try {
+          saveTransformCaches();
+        } finally {
+          parentPort?.postMessage({ saved: true });
+        }
+      });
+    }
   });
 });

@@ -18,7 +18,10 @@ import { buildBundle, ContractBundleError, type BuiltBundle } from "./bundle-con
 import { packageRoot } from "./near-sdk-toolchain.js";
 
 /** What the worker sends back for a request. */
-export type BundlerReply = { id: number; ok: true; built: BuiltBundle } | { id: number; ok: false; error: SerializedError };
+export type BundlerReply = ({ id: number; ok: true; built: BuiltBundle } | { id: number; ok: false; error: SerializedError }) & {
+  /** The thread writes its transform cache next (and then sends `{ saved: true }`). */
+  saving?: boolean;
+};
 
 /** An error as it crosses the thread boundary. */
 export interface SerializedError {
@@ -48,6 +51,8 @@ function deserializeError(s: SerializedError): Error {
 
 interface Bundler {
   worker: import("node:worker_threads").Worker;
+  /** The thread is writing its transform cache: keep the process alive until it is on disk. */
+  saving: boolean;
   pending: Map<number, { resolve: (b: BuiltBundle) => void; reject: (e: Error) => void }>;
   nextId: number;
 }
@@ -79,16 +84,26 @@ function startBundler(): Bundler | null {
   if (!entry) return null;
   let worker: import("node:worker_threads").Worker;
   try {
-    worker = new workerThreads.Worker(entry.file, { ...entry.options, env: workerThreads.SHARE_ENV });
+    // A larger young generation: rollup and babel allocate many short-lived objects (fewer scavenges).
+    worker = new workerThreads.Worker(entry.file, { ...entry.options, env: workerThreads.SHARE_ENV, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
   } catch {
     return null;
   }
-  const bundler: Bundler = { worker, pending: new Map(), nextId: 1 };
-  worker.on("message", (reply: BundlerReply) => {
+  const bundler: Bundler = { worker, saving: false, pending: new Map(), nextId: 1 };
+  const idle = () => {
+    if (bundler.pending.size === 0 && !bundler.saving) worker.unref();
+  };
+  worker.on("message", (reply: BundlerReply | { saved: true }) => {
+    if ("saved" in reply) {
+      bundler.saving = false;
+      idle();
+      return;
+    }
+    if (reply.saving) bundler.saving = true;
     const waiter = bundler.pending.get(reply.id);
     if (!waiter) return;
     bundler.pending.delete(reply.id);
-    if (bundler.pending.size === 0) worker.unref();
+    idle();
     if (reply.ok) waiter.resolve(reply.built);
     else waiter.reject(deserializeError(reply.error));
   });
@@ -114,7 +129,7 @@ function bundler(): Bundler | null {
 
 /**
  * Starts the bundler thread now (it loads rollup and babel as it starts), so that a first bundle does not
- * wait for them. Called when the testing side loads; does nothing where bundling stays in this thread.
+ * wait for them. `Worker.init()` calls it; does nothing where bundling stays in this thread.
  * @example prewarmBundler();
  */
 export function prewarmBundler(): void {
