@@ -12,7 +12,7 @@
 import workerThreads from "node:worker_threads";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildBundle, ContractBundleError, type BuiltBundle } from "./bundle-contract.js";
 import { packageRoot } from "./near-sdk-toolchain.js";
@@ -68,9 +68,13 @@ function workerEntry(): { file: string | URL; options: import("node:worker_threa
     return existsSync(built) ? { file: built, options: {} } : null;
   }
   // A checkout of this repository: load the TypeScript entry through tsx's API in the worker.
+  // tsx's ES module API, as its package.json "exports" maps it for `import` (require.resolve would give
+  // the CommonJS build).
   let tsx: string;
   try {
-    tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+    const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
+    const exportsMap = (JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, { import: { default: string } }> }).exports;
+    tsx = pathToFileURL(path.join(path.dirname(manifest), exportsMap["./esm/api"].import.default)).href;
   } catch {
     return null;
   }
