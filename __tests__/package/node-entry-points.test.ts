@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { missingDependencies, MissingDependenciesError, TESTING_DEPENDENCIES, CLI_DEPENDENCIES } from "../../src/testing/index.js";
+import { satisfies } from "../../src/testing/dependencies.js";
 import { contractOnly, ContractOnlyError } from "../../src/node/near-sdk-stub.js";
 
 describe("optional peer dependencies", () => {
@@ -23,9 +24,24 @@ describe("optional peer dependencies", () => {
     expect(missing.map((d) => d.name)).toEqual(["near-callback-guards-missing-one", "@near-callback-guards/missing-two"]);
     const error = new MissingDependenciesError(missing, "near-callback-guards/testing");
     expect(error.code).toBe("ERR_MISSING_DEPENDENCIES");
-    expect(error.message).toContain("near-callback-guards/testing needs packages that are not installed:\n  - near-callback-guards-missing-one@^1.0.0: a test\n  - @near-callback-guards/missing-two@^2.0.0: another test");
+    expect(error.message).toContain("near-callback-guards/testing needs packages that are not installed (or not in a version it supports):\n  - near-callback-guards-missing-one@^1.0.0: a test\n  - @near-callback-guards/missing-two@^2.0.0: another test");
     expect(error.message).toContain(`npm i -D near-callback-guards-missing-one@"^1.0.0" @near-callback-guards/missing-two@"^2.0.0"`);
     expect(error.message).toContain(`pnpm add -D near-callback-guards-missing-one@"^1.0.0"`);
+  });
+
+  test("an installed version outside the range counts as missing, with the version found", () => {
+    const tooNew = missingDependencies([{ name: "typescript", range: "^1.0.0", usedFor: "x" }]);
+    expect(tooNew).toHaveLength(1);
+    expect(tooNew[0].found).toMatch(/^5\./);
+    expect(new MissingDependenciesError(tooNew, "t").message).toMatch(/typescript@\^1\.0\.0: x \(found 5\.\d+\.\d+\)/);
+    expect(satisfies("4.7.4", ">=5.0.0")).toBe(false);
+    expect(satisfies("5.9.3", ">=5.0.0")).toBe(true);
+    expect(satisfies("9.4.1", "^14.0.0")).toBe(false);
+    expect(satisfies("14.0.3", "^14.0.0")).toBe(true);
+    expect(satisfies("1.9.7", "^1.9.7")).toBe(true);
+    expect(satisfies("1.9.6", "^1.9.7")).toBe(false);
+    expect(satisfies("2.0.0", "^1.9.7")).toBe(false);
+    expect(satisfies("0.33.0", "^0.32.0")).toBe(false);
   });
 
   test("the ranges are the package's optional peer dependencies", () => {

@@ -6,6 +6,8 @@
  * first one.
  */
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
 /** A package the testing side needs, and what for. */
 export interface TestingDependency {
@@ -15,6 +17,8 @@ export interface TestingDependency {
   range: string;
   /** What needs it. */
   usedFor: string;
+  /** The version installed, when it is outside the range. */
+  found?: string;
 }
 
 /** Needed by `near-callback-guards/testing`. near-sdk-js brings rollup and babel, which bundle contracts. */
@@ -41,10 +45,10 @@ export class MissingDependenciesError extends Error {
     readonly missing: readonly TestingDependency[],
     what: string,
   ) {
-    const list = missing.map((d) => `  - ${d.name}@${d.range}: ${d.usedFor}`).join("\n");
+    const list = missing.map((d) => `  - ${d.name}@${d.range}: ${d.usedFor}${d.found ? ` (found ${d.found})` : ""}`).join("\n");
     const specs = missing.map((d) => `${d.name}@"${d.range}"`).join(" ");
     super(
-      `${what} needs packages that are not installed:\n${list}\n` +
+      `${what} needs packages that are not installed (or not in a version it supports):\n${list}\n` +
         `Install them as development dependencies:\n  npm i -D ${specs}\n  (pnpm: pnpm add -D ${specs})\n` +
         `The contract side ("near-callback-guards") needs none of them.`,
     );
@@ -61,15 +65,54 @@ export class MissingDependenciesError extends Error {
 export function missingDependencies(list: readonly TestingDependency[] = TESTING_DEPENDENCIES): TestingDependency[] {
   // Resolved from here (this package's directory), as the modules that import them are.
   const req = createRequire(import.meta.url);
-  return list.filter((d) => {
+  const missing: TestingDependency[] = [];
+  for (const d of list) {
+    const version = installedVersion(req, d.name);
+    if (version === null) missing.push(d);
+    else if (version !== "" && !satisfies(version, d.range)) missing.push({ ...d, found: version });
+  }
+  return missing;
+}
+
+/** The installed version of a package as this package resolves it: "" when installed but unreadable, null when not installed. */
+function installedVersion(req: NodeRequire, name: string): string | null {
+  let entry: string;
+  try {
+    entry = req.resolve(name === "near-sdk-js" ? "near-sdk-js/package.json" : name);
+  } catch (e) {
+    // A package that exists but hides its entry from `require` (ES-only "exports") is installed.
+    return (e as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED" ? "" : null;
+  }
+  // The package's own package.json: the nearest one above the entry that has the package's name.
+  let dir = path.dirname(entry);
+  for (let i = 0; i < 8; i++) {
     try {
-      req.resolve(d.name === "near-sdk-js" ? "near-sdk-js/package.json" : d.name);
-      return false;
-    } catch (e) {
-      // A package that exists but hides its entry from `require` (ESM-only "exports") is installed.
-      return (e as { code?: string }).code !== "ERR_PACKAGE_PATH_NOT_EXPORTED";
+      const json = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (json.name === name) return json.version ?? "";
+    } catch {
+      /* keep going up */
     }
-  });
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return "";
+}
+
+/**
+ * `version` satisfies `range`, for the two forms the peer dependencies use: `^X.Y.Z` (same major, at
+ * least X.Y.Z; for 0.x the same minor) and `>=X.Y.Z`. Pre-release tags are ignored.
+ *
+ * @example satisfies("4.7.4", ">=5.0.0") // false
+ */
+export function satisfies(version: string, range: string): boolean {
+  const parse = (v: string) => v.replace(/^[^\d]*/, "").split(/[.+-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  const [a, b, c] = parse(version);
+  const [x, y, z] = parse(range);
+  const atLeast = a > x || (a === x && (b > y || (b === y && c >= z)));
+  if (range.trim().startsWith(">=")) return atLeast;
+  if (range.trim().startsWith("^")) return atLeast && a === x && (x !== 0 || b === y);
+  return true;
 }
 
 /**
