@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 
 const [first, ...next] = process.argv.slice(2);
 const t0 = performance.now();
-// As a test starts: import the testing side, Worker.init() (the bundler thread starts warming up), deploy.
+// As a test starts: import the testing side, Worker.init(), deploy.
 const { bundleContract, clearBundleMemoryCaches } = await import("../src/testing/loader/bundle-contract.js");
 const { Worker } = await import("../src/testing/index.js");
 await Worker.init();

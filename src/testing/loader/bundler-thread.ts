@@ -1,5 +1,6 @@
 /**
- * Contracts bundle in a worker thread of their own, one per process, started on the first bundle and kept
+ * Contracts bundle in a worker thread of their own, one per process, started when a first bundle is not in
+ * the caches (so a process whose contracts are all cached never starts it) and kept
  * (unreferenced while idle, so it never keeps a process alive):
  * - rollup and babel load natively, once per process: a test runner's module registry (jest re-creates its
  *   registry for every test file, and in its CommonJS mode cannot load near-sdk-js's ES module babel
@@ -129,15 +130,6 @@ function bundler(): Bundler | null {
   const holder = workerThreads as unknown as Record<symbol, Bundler | null | undefined>;
   if (holder[SLOT] === undefined) holder[SLOT] = startBundler();
   return holder[SLOT] ?? null;
-}
-
-/**
- * Starts the bundler thread now (it loads rollup and babel as it starts), so that a first bundle does not
- * wait for them. `Worker.init()` calls it; does nothing where bundling stays in this thread.
- * @example prewarmBundler();
- */
-export function prewarmBundler(): void {
-  bundler();
 }
 
 /**

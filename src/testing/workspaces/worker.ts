@@ -8,7 +8,6 @@ import { formatTrace } from "../runtime/trace.js";
 import { Account } from "./account.js";
 import { assertAccountId } from "../runtime/account-id.js";
 import { ONE_NEAR } from "../runtime/config.js";
-import { prewarmBundler } from "../loader/bundler-thread.js";
 
 /** Options of `Worker.init`. */
 export interface WorkerOptions extends ChainOptions {
@@ -43,7 +42,6 @@ export class Worker {
    * const onQuickJS = await Worker.init({ engine: "quickjs" }); // the chain's interpreter
    */
   static async init(options: WorkerOptions = {}): Promise<Worker> {
-    prewarmBundler();
     const worker = new Worker(options);
     await worker.chain.ready();
     return worker;
