@@ -50,11 +50,16 @@ function deserializeError(s: SerializedError): Error {
   return error;
 }
 
+/**
+ * Process-wide, so it holds no class of this module: a test runner may load this module again (jest, for
+ * each test file) while the thread lives on. Each request brings its own `settle`, from the module instance
+ * that made it, which turns the reply into its result or its error (with that instance's error classes).
+ */
 interface Bundler {
   worker: import("node:worker_threads").Worker;
   /** The thread is writing its transform cache: keep the process alive until it is on disk. */
   saving: boolean;
-  pending: Map<number, { resolve: (b: BuiltBundle) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { settle: (reply: BundlerReply | { crashed: SerializedError }) => void }>;
   nextId: number;
 }
 
@@ -109,11 +114,10 @@ function startBundler(): Bundler | null {
     if (!waiter) return;
     bundler.pending.delete(reply.id);
     idle();
-    if (reply.ok) waiter.resolve(reply.built);
-    else waiter.reject(deserializeError(reply.error));
+    waiter.settle(reply);
   });
   const fail = (error: Error) => {
-    for (const w of bundler.pending.values()) w.reject(error);
+    for (const w of bundler.pending.values()) w.settle({ crashed: serializeError(error) });
     bundler.pending.clear();
     const holder = workerThreads as unknown as Record<symbol, Bundler | undefined>;
     if (holder[SLOT] === bundler) holder[SLOT] = undefined;
@@ -143,7 +147,12 @@ export function buildInBundlerThread(absolute: string): Promise<BuiltBundle> {
   if (!b) return buildBundle(absolute);
   const id = b.nextId++;
   return new Promise<BuiltBundle>((resolve, reject) => {
-    b.pending.set(id, { resolve, reject });
+    const settle = (reply: BundlerReply | { crashed: SerializedError }) => {
+      if ("crashed" in reply) reject(deserializeError(reply.crashed));
+      else if (reply.ok) resolve(reply.built);
+      else reject(deserializeError(reply.error));
+    };
+    b.pending.set(id, { settle });
     b.worker.ref();
     b.worker.postMessage({ id, file: absolute });
   });
