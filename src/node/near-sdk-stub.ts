@@ -8,7 +8,12 @@
  * ES module. Not part of the contract side's source tree (src/core, src/guards), which imports near-sdk-js.
  */
 
-/** Thrown in Node when code that only runs inside a contract is called. */
+/**
+ * Thrown in Node when code that only runs inside a contract is called.
+ * @example
+ * import { assertPrivateCallback } from "near-callback-guards"; // in Node: the contract side's Node copy
+ * assertPrivateCallback("on_done"); // throws ContractOnlyError (code ERR_CONTRACT_ONLY)
+ */
 export class ContractOnlyError extends Error {
   readonly code = "ERR_CONTRACT_ONLY";
   constructor(member: string) {

@@ -21,7 +21,10 @@ export interface TestingDependency {
   found?: string;
 }
 
-/** Needed by `near-callback-guards/testing`. near-sdk-js brings rollup and babel, which bundle contracts. */
+/**
+ * Needed by `near-callback-guards/testing`. near-sdk-js brings rollup and babel, which bundle contracts.
+ * @example TESTING_DEPENDENCIES.map((d) => `${d.name}@${d.range}`).join(" "); // the install line's packages
+ */
 export const TESTING_DEPENDENCIES: readonly TestingDependency[] = [
   { name: "near-sdk-js", range: "^2.0.0", usedFor: "bundling contracts with near-sdk-js's own rollup + babel step" },
   { name: "@noble/hashes", range: "^1.8.0", usedFor: "the sha256/keccak/ripemd160 host functions" },
@@ -31,13 +34,20 @@ export const TESTING_DEPENDENCIES: readonly TestingDependency[] = [
   { name: "cli-progress", range: "^3.12.0", usedFor: "the explorer's progress bar" },
 ];
 
-/** Also needed by the `near-callback-guards` command. */
+/**
+ * Also needed by the `near-callback-guards` command.
+ * @example missingDependencies([...TESTING_DEPENDENCIES, ...CLI_DEPENDENCIES]); // [] when the CLI can run
+ */
 export const CLI_DEPENDENCIES: readonly TestingDependency[] = [
   { name: "commander", range: "^14.0.0", usedFor: "the command line" },
   { name: "tsx", range: "^4.19.0", usedFor: "loading TypeScript scenario files" },
 ];
 
-/** Thrown when the testing side is used without its optional peer dependencies. */
+/**
+ * Thrown when the testing side is used without its optional peer dependencies.
+ * @example
+ * try { require("near-callback-guards/testing"); } catch (e) { if (e.code === "ERR_MISSING_DEPENDENCIES") console.error(e.message); }
+ */
 export class MissingDependenciesError extends Error {
   readonly code = "ERR_MISSING_DEPENDENCIES";
   constructor(

@@ -164,7 +164,10 @@ export function relativeDependencyResolver(): Plugin {
   };
 }
 
-/** How the last `bundleContract` call got its bundle (for tests and the bench). */
+/**
+ * How the last `bundleContract` call got its bundle (for tests and the bench).
+ * @example if (lastBundleStats()?.source === "rollup") console.log("rebuilt");
+ */
 export interface BundleStats {
   /** `memory`/`manifest`: unchanged files, no rollup run; `rollup`: built. */
   source: "memory" | "manifest" | "rollup";
@@ -179,7 +182,12 @@ export interface BundleStats {
 let lastStats: BundleStats | null = null;
 let transformCount = 0;
 
-/** Statistics of the last `bundleContract` call in this process. */
+/**
+ * Statistics of the last `bundleContract` call in this process (null before the first).
+ * @example
+ * await bundleContract("src/contract.ts");
+ * lastBundleStats(); // { source: "manifest", passes: 0, ... } when nothing changed since the last run
+ */
 export function lastBundleStats(): BundleStats | null {
   return lastStats;
 }

@@ -2,7 +2,10 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-/** Thrown by `checkGuardPlacement(path)` and `near-callback-guards check` for a path that is not a readable file. */
+/**
+ * Thrown by `checkGuardPlacement(path)` and `near-callback-guards check` for a path that is not a readable file.
+ * @example checkGuardPlacement("src/missing.ts"); // throws ContractSourceNotFoundError (ERR_CONTRACT_SOURCE_NOT_FOUND)
+ */
 export class ContractSourceNotFoundError extends Error {
   readonly code = "ERR_CONTRACT_SOURCE_NOT_FOUND";
   constructor(readonly file: string, reason: string) {

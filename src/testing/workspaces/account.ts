@@ -69,7 +69,10 @@ function idOf(account: Account | string): string {
   return id;
 }
 
-/** A submitted transaction: `wait()` resolves to its `TransactionResult` once all its receipts ran. */
+/**
+ * A submitted transaction: `wait()` resolves to its `TransactionResult` once all its receipts ran.
+ * @example const result = await alice.submitCall(contract, "increment").wait();
+ */
 export interface PendingTransaction extends TransactionHandle {
   /** Produces blocks until every receipt of the transaction has run; resolves to its result (failed or not). */
   wait(): Promise<TransactionResult>;

@@ -14,7 +14,11 @@ const PREFIXES: Record<string, number> = {
 };
 const WORDS: Record<string, number> = { yocto: -24, milli: -3, micro: -6, nano: -9, kilo: 3, mega: 6 };
 
-/** Thrown by `NEAR.parse`/`NEAR.from` for text that is not an amount, a fraction of a yoctoNEAR, or a negative or over-u128 value. */
+/**
+ * Thrown by `NEAR.parse`/`NEAR.from` for text that is not an amount, a fraction of a yoctoNEAR, or a
+ * negative or over-u128 value.
+ * @example NEAR.parse("1.5 X"); // throws InvalidNearAmountError (code ERR_INVALID_NEAR_AMOUNT)
+ */
 export class InvalidNearAmountError extends Error {
   readonly code = "ERR_INVALID_NEAR_AMOUNT";
   constructor(input: unknown, reason: string) {
@@ -29,7 +33,10 @@ function checkRange(v: bigint, input: unknown): bigint {
   return v;
 }
 
-/** An amount of NEAR, in yoctoNEAR. */
+/**
+ * An amount of NEAR, in yoctoNEAR.
+ * @example await alice.call(contract, "donate", {}, { attachedDeposit: NEAR.parse("1.5") });
+ */
 export class NEAR {
   private constructor(
     /** The amount in yoctoNEAR. */
