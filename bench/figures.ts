@@ -19,6 +19,9 @@ export const FIGURE_KEYS = [
   "lintPrecision",
   "lintRecall",
   "lintFilesPerSec",
+  "bundleColdMs",
+  "bundleNextMs",
+  "suiteMs",
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];

@@ -15,6 +15,8 @@ import { measureReceiptThroughput } from "./receipt-throughput.js";
 import { measureFlowLatency } from "./flow-latency.js";
 import { measureExplorer } from "./explorer-speed.js";
 import { measureLintCorpus } from "./lint-corpus.js";
+import { measureBundling } from "./bundle-timing.js";
+import { measureSuite } from "./suite-timing.js";
 import { info } from "./log.js";
 
 interface Section {
@@ -30,9 +32,13 @@ const SECTIONS: Section[] = [
   { name: "Local runtime flow latency", keys: ["flowMs"], run: measureFlowLatency },
   { name: "Explorer", keys: ["schedulesPerSec", "seedScenarioExhaustiveMs"], run: measureExplorer },
   { name: "Linter (corpus of examples/ and bench/contracts/lint-corpus/)", keys: ["lintPrecision", "lintRecall", "lintFilesPerSec"], run: measureLintCorpus },
+  { name: "Contract bundling, first run", keys: ["bundleColdMs", "bundleNextMs"], run: measureBundling },
+  { name: "Test suite", keys: ["suiteMs"], run: () => measureSuite(suite) },
 ];
 
-const USAGE = "usage: npm run bench [-- --json]\n  --json  one JSON line on stdout instead of the markdown report\n";
+let suite = false;
+
+const USAGE = "usage: npm run bench [-- --json] [-- --suite]\n  --json   one JSON line on stdout instead of the markdown report\n  --suite  also time npm test (suiteMs; about 5 minutes)\n";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -40,7 +46,8 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const unknown = args.filter((a) => a !== "--json");
+  const unknown = args.filter((a) => a !== "--json" && a !== "--suite");
+  suite = args.includes("--suite");
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument(s): ${unknown.join(" ")}\n${USAGE}`);
     return 2;

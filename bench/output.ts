@@ -30,6 +30,9 @@ const UNIT: Record<FigureKey, (v: number) => string> = {
   lintPrecision: (v) => String(v),
   lintRecall: (v) => String(v),
   lintFilesPerSec: (v) => `${thousands(v)} files/s`,
+  bundleColdMs: (v) => `${thousands(v)} ms`,
+  bundleNextMs: (v) => `${thousands(v)} ms`,
+  suiteMs: (v) => `${thousands(v)} ms`,
 };
 
 /** The JSON line: no newline inside, bigint-free. */

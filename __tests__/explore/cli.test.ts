@@ -62,5 +62,7 @@ describe("near-callback-guards explore", () => {
     const noExport = await run("explore", naive, "--export", "nothing");
     expect(noExport.code).toBe(2);
     expect(noExport.stderr).toMatch(/has no export named "nothing"/);
-  });
+    // Four command-line processes (each loading the sources through tsx): more than the default minute
+    // on a loaded 2-core machine.
+  }, 180_000);
 });

@@ -5,6 +5,7 @@
  *   near-callback-guards explore <scenario file> [--json] [--seed N] [--budget N] [--max-delay N] ...
  *   near-callback-guards explore <scenario file> --replay <schedule id>
  *   near-callback-guards explore <scenario file> --export <name>   (a named export instead of the default)
+ *   near-callback-guards check <contract.ts...>   (guard placement and misuse, before near-sdk-js build)
  *   near-callback-guards lint <files or directories...> [--json | --sarif] [--rule <ids>]   (see src/lint/cli.ts)
  *
  * The scenario file is a module (TypeScript through tsx, or JavaScript) whose default export is a scenario
@@ -15,9 +16,8 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { explore } from "../testing/explore/explore.js";
-import { replay } from "../testing/explore/replay.js";
-import type { ExploreOptions, ExploreReport, ReplayResult, Scenario } from "../testing/explore/types.js";
+import { explore, replay, type ExploreOptions, type ExploreReport, type ReplayResult, type Scenario } from "../testing/index.js";
+import { registerCheckCommand } from "./check.js";
 import { registerLintCommand } from "../lint/cli.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,7 +39,8 @@ function integer(what: string, min: number) {
 }
 
 /**
- * Loads a scenario module: `.ts`/`.mts`/`.cts`/`.tsx` through tsx, anything else with `import()`. Takes its
+ * Loads a scenario module (`.ts`/`.mts`/`.cts`/`.tsx` with tsx's hooks registered, `.js`/`.mjs`/`.cjs` as they
+ * are) with `import()`, so it shares this process's near-callback-guards/testing whatever its module system. Takes its
  * default export (or the export named `exportName`): a scenario, or a function returning one.
  */
 export async function loadScenario(file: string, exportName = "default"): Promise<Scenario> {
@@ -47,16 +48,16 @@ export async function loadScenario(file: string, exportName = "default"): Promis
   if (!existsSync(absolute)) throw new Error(`Scenario file not found: ${absolute}`);
   let mod: Record<string, unknown>;
   if (/\.(c|m)?tsx?$/.test(absolute)) {
-    let api: typeof import("tsx/esm/api");
+    // tsx's hooks for ES modules and CommonJS, registered for the whole process (not tsImport's namespace,
+    // which would load a second copy of near-callback-guards/testing for the scenario).
     try {
-      api = await import("tsx/esm/api");
+      const tsx = "tsx"; // no types: the module only registers hooks
+      await import(tsx);
     } catch {
       throw new Error("Loading a TypeScript scenario needs tsx: npm i -D tsx");
     }
-    mod = (await api.tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
-  } else {
-    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   }
+  mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   if (exportName !== "default" && !(exportName in mod)) {
     const names = Object.keys(mod).filter((k) => k !== "default");
     throw new Error(`${file} has no export named "${exportName}"${names.length ? ` (it exports ${names.join(", ")})` : ""}`);
@@ -116,7 +117,7 @@ function printReplay(r: ReplayResult): void {
 const program = new Command();
 program
   .name("near-callback-guards")
-  .description("Tools for near-callback-guards: explore every interleaving of a scenario.")
+  .description("Tools for near-callback-guards: explore every interleaving of a scenario, check guard placement.")
   .version(version())
   .exitOverride();
 
@@ -165,6 +166,7 @@ program
     process.exitCode = report.violations.length > 0 ? 1 : 0;
   });
 
+registerCheckCommand(program);
 registerLintCommand(program, version());
 
 program.parseAsync(process.argv).catch((e: unknown) => {

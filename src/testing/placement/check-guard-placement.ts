@@ -22,10 +22,11 @@
  *
  * @example
  * import { checkGuardPlacement } from "near-callback-guards/testing";
- * const issues = checkGuardPlacement(readFileSync(file, "utf8"), file);
+ * const issues = checkGuardPlacement("src/contract.ts"); // or checkGuardPlacement(sourceText, fileName)
  * for (const i of issues) console.error(`${i.file}:${i.line}:${i.column} ${i.message}`);
  */
 import ts from "typescript";
+import { readContractSource } from "./read-contract-source.js";
 
 /** Names near-sdk-js's exporter accepts as a method's first decorator. */
 const SDK_METHOD_DECORATORS = ["call", "view", "initialize", "migrate"];
@@ -181,7 +182,9 @@ function written(info: DecoratorInfo): string {
  * `, "c.ts");
  * // issues[0].kind === "guard-above-sdk-decorator"
  */
-export function checkGuardPlacement(sourceText: string, fileName: string): PlacementIssue[] {
+export function checkGuardPlacement(sourceText: string, fileName?: string): PlacementIssue[] {
+  // One argument: a path to read (`checkGuardPlacement("src/contract.ts")`).
+  if (fileName === undefined) [sourceText, fileName] = [readContractSource(sourceText), sourceText];
   const kind = /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JS : /\.tsx$/.test(fileName) ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
   const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, kind);
   const imports = collectImports(sf);

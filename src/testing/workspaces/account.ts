@@ -69,6 +69,27 @@ function idOf(account: Account | string): string {
   return id;
 }
 
+/**
+ * A submitted transaction: `wait()` resolves to its `TransactionResult` once all its receipts ran.
+ * @example const result = await alice.submitCall(contract, "increment").wait();
+ */
+export interface PendingTransaction extends TransactionHandle {
+  /** Produces blocks until every receipt of the transaction has run; resolves to its result (failed or not). */
+  wait(): Promise<TransactionResult>;
+}
+
+function pendingTransaction(handle: TransactionHandle): PendingTransaction {
+  return {
+    hash: handle.hash,
+    signerId: handle.signerId,
+    receiverId: handle.receiverId,
+    get done() {
+      return handle.done;
+    },
+    wait: async () => new TransactionResult(await handle.wait()),
+  };
+}
+
 /** An account of the local chain. */
 export class Account {
   constructor(
@@ -79,6 +100,11 @@ export class Account {
   ) {}
 
   toString(): string {
+    return this.accountId;
+  }
+
+  /** The account id: an account passed in call arguments (`{ account_id: alice }`) is its id, as in near-workspaces. */
+  toJSON(): string {
     return this.accountId;
   }
 
@@ -135,10 +161,15 @@ export class Account {
   }
 
   /**
-   * Submits a function call without waiting: returns a handle. Use `worker.step()` / `runUntilIdle()` or
-   * `handle.wait()` to make progress.
+   * Submits a function call without waiting and returns its pending transaction: nothing runs until blocks
+   * are produced, by `worker.step()` / `worker.runUntilIdle()` or by awaiting `wait()` (which produces blocks
+   * until every receipt of this transaction has run and resolves to its `TransactionResult`).
+   * @example
+   * const pending = alice.submitCall(contract, "deposit_and_stake", {}, { attachedDeposit: NEAR.parse("1"), gas: 100n * TGAS });
+   * worker.step();                        // block 1: included; block 2 runs deposit_and_stake
+   * const result = await pending.wait();  // the remaining blocks; result.succeeded, result.logs, ...
    */
-  submitCall(contract: Account | string, methodName: string, args: unknown = {}, options: CallOptions = {}): TransactionHandle {
+  submitCall(contract: Account | string, methodName: string, args: unknown = {}, options: CallOptions = {}): PendingTransaction {
     const receiverId = idOf(contract);
     const action: Action = {
       type: "FunctionCall",
@@ -148,7 +179,7 @@ export class Account {
       gas: toGas(options.gas ?? DEFAULT_GAS),
       weight: 0n,
     };
-    return this.submitActions(receiverId, [action]);
+    return pendingTransaction(this.submitActions(receiverId, [action]));
   }
 
   /**
@@ -156,7 +187,7 @@ export class Account {
    * @example const r = await alice.callRaw(contract, "deposit_and_stake", {}, { attachedDeposit: parseNEAR("1"), gas: 100n * TGAS });
    */
   async callRaw(contract: Account | string, methodName: string, args: unknown = {}, options: CallOptions = {}): Promise<TransactionResult> {
-    return new TransactionResult(await this.submitCall(contract, methodName, args, options).wait());
+    return this.submitCall(contract, methodName, args, options).wait();
   }
 
   /**

@@ -1,4 +1,5 @@
 /** Argument and amount checks for the near-workspaces-style API: bad input fails before anything is sent. */
+import { NEAR } from "./near-amount.js";
 
 const enc = new TextEncoder();
 
@@ -16,15 +17,17 @@ export function encodeArgs(args: unknown): Uint8Array {
   return enc.encode(text);
 }
 
-/** An amount of yoctoNEAR given as bigint, safe integer number, or decimal string. */
-export type Amount = bigint | number | string;
+/** An amount of yoctoNEAR given as bigint, safe integer number, decimal string, or a `NEAR` (`NEAR.parse("1.5 N")`). */
+export type Amount = bigint | number | string | NEAR;
 
 const U128_MAX = (1n << 128n) - 1n;
 
 /** Parses an amount; rejects negative, fractional, non-numeric and > u128 values with a clear error. */
 export function toYocto(value: Amount, what = "amount"): bigint {
   let v: bigint;
-  if (typeof value === "bigint") v = value;
+  // A NEAR (also one from another copy of this package: duck-typed).
+  if (value instanceof NEAR || (typeof value === "object" && value !== null && typeof (value as NEAR).toBigInt === "function")) v = (value as NEAR).toBigInt();
+  else if (typeof value === "bigint") v = value;
   else if (typeof value === "number") {
     if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer number of yoctoNEAR (got ${value}); use a bigint`);
     v = BigInt(value);

@@ -64,12 +64,30 @@ export class Worker {
     return `dev-${this.devCounter}`;
   }
 
-  /** Produces one block. */
+  /**
+   * Produces one block and returns it, as a NEAR block producer would, without waiting for anything:
+   * 1. the block gets the next height and a timestamp one block time (`config.blockTimeNs`) later;
+   * 2. every submitted transaction not yet included (and not held back by `atBlock`) is included: its
+   *    signer pays, and it becomes its first receipt (the transaction outcome). A receipt to the signer's own
+   *    account runs in this block; one to another account runs in the next block, as on chain;
+   * 3. every receipt that was ready when the block started runs, in order (or as `chain.setScheduler`
+   *    chooses): function calls, transfers, refunds, data for callbacks. Receipts they create run in later
+   *    blocks (at least one block later), and a callback runs only once all the data it waits for arrived.
+   * `submitCall` + `step()` lets a test stop between a call and its callback, which a sandbox cannot; a
+   * `callRaw`/`call` or `wait()` produces blocks by itself until its transaction is done.
+   * @example
+   * const pending = alice.submitCall(contract, "deposit_and_stake", {}, { attachedDeposit: NEAR.parse("1"), gas: 100n * TGAS });
+   * worker.step();              // block 1: included (alice pays); a receipt to the contract
+   * worker.step();              // block 2: deposit_and_stake runs and calls the validator
+   * worker.step();              // block 3: validator.stake runs; the callback is due next
+   * await bob.call(contract, "withdraw", { amount: "1" }); // its receipt runs before the callback
+   * await pending.wait();       // the callback and the refunds
+   */
   step(): Block {
     return this.chain.step();
   }
 
-  /** Produces blocks until nothing is left to execute. */
+  /** Produces blocks (as `step()` does) until no transaction or receipt is left; returns them. Throws after `maxBlocks` (default 10,000). */
   runUntilIdle(maxBlocks?: number): Block[] {
     return this.chain.runUntilIdle(maxBlocks);
   }
