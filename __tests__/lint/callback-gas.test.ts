@@ -1,5 +1,6 @@
 /** callback-gas: callbacks that get no gas, or less than a refund needs. */
 import { ids, lineOf, lintSources, SDK } from "./helpers.js";
+import { REFUND_GAS, TGAS } from "../../src/core/gas.js";
 
 const rules = { rules: ["callback-gas" as const] };
 const contract = (attach: string, extra = "") => `${SDK}import { withRefundOnFailure, startGuardedCall, REFUND_GAS } from "near-callback-guards";
@@ -24,11 +25,11 @@ describe("callback-gas", () => {
     expect(r.findings[0].message).toMatch(/^cb is attached with 0 static gas and gas weight 0: it gets no gas and always fails/);
   });
 
-  test("below REFUND_GAS (2 Tgas) with weight 0 is reported; at REFUND_GAS it is not", () => {
-    const below = lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, REFUND_GAS - 1n)') }, rules);
-    expect(below.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^cb is attached with only 1\.999 Tgas of static gas and weight 0, less than 2 Tgas \(REFUND_GAS\)/)]);
-    expect(lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, REFUND_GAS)') }, rules).findings).toEqual([]);
-    expect(lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, BigInt("2000000000000"))') }, rules).findings).toEqual([]);
+  test("below MIN_CALLBACK_GAS (5 Tgas) with weight 0 is reported; at 5 Tgas it is not", () => {
+    const below = lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, 5n * TGAS - 1n)') }, rules);
+    expect(below.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^cb is attached with only 4\.999 Tgas of static gas and weight 0, less than 5 Tgas: a near-sdk-js callback/)]);
+    expect(lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, 5n * TGAS)') }, rules).findings).toEqual([]);
+    expect(lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, BigInt("5000000000000"))') }, rules).findings).toEqual([]);
   });
 
   test("a gas weight, or gas computed at run time, is not judged", () => {
@@ -40,7 +41,10 @@ describe("callback-gas", () => {
 
   test("a @withRefundOnFailure callback attached by hand below the reserve says to use startGuardedCall", () => {
     const r = lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, TGAS)', "@withRefundOnFailure()") }, rules);
-    expect(r.findings[0].message).toMatch(/^cb is a @withRefundOnFailure\(\) callback attached with 1 Tgas, less than the refund reserve \(REFUND_GAS, 2 Tgas\)/);
+    expect(r.findings[0].message).toMatch(new RegExp(`^cb is a @withRefundOnFailure\\(\\) callback attached with 1 Tgas, less than the refund reserve \\(REFUND_GAS, ${REFUND_GAS / TGAS} Tgas\\)`));
+    // At the plain minimum it is still below the reserve.
+    expect(lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, 5n * TGAS)', "@withRefundOnFailure()") }, rules).findings).toHaveLength(1);
+    expect(lintSources({ "c.ts": contract('functionCall("cb", "{}", 0n, REFUND_GAS)', "@withRefundOnFailure()") }, rules).findings).toEqual([]);
   });
 
   test("minGas raises the bar", () => {

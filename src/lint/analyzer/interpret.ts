@@ -20,6 +20,7 @@
  * values, code in other packages (only near-sdk-js and near-callback-guards are known, by their API).
  */
 import ts from "typescript";
+import { REFUND_GAS, TGAS } from "../../core/gas.js";
 import type { Project, ParsedFile } from "./project.js";
 import { resolveName } from "./symbols.js";
 import { findField, findMethod, type ClassInfo, type MethodInfo } from "./contracts.js";
@@ -505,9 +506,7 @@ export class Interpreter {
     if (!b) return withFields(unknown(), { ref: "global:" + name });
     if (b.kind === "sdk") return withFields(unknown(), { ref: "sdk:" + b.name });
     if (b.kind === "ncg") {
-      if (b.name === "TGAS") return withFields(unknown(), { num: 1_000_000_000_000n, ref: "ncg:TGAS" });
-      if (b.name === "REFUND_GAS") return withFields(unknown(), { num: 2_000_000_000_000n, ref: "ncg:REFUND_GAS" });
-      return withFields(unknown(), { ref: "ncg:" + b.name });
+      return this.ncgConstant(b.name);
     }
     if (b.kind === "package") return withFields(unknown(), { ref: `pkg:${b.module}:${b.name}` });
     if (ts.isFunctionDeclaration(b.node)) return withFields(unknown(), { fn: { node: b.node, file: b.file, name } });
@@ -549,8 +548,8 @@ export class Interpreter {
   }
 
   private ncgConstant(name: string): AbsValue {
-    if (name === "TGAS") return withFields(unknown(), { num: 1_000_000_000_000n, ref: "ncg:TGAS" });
-    if (name === "REFUND_GAS") return withFields(unknown(), { num: 2_000_000_000_000n, ref: "ncg:REFUND_GAS" });
+    if (name === "TGAS") return withFields(unknown(), { num: TGAS, ref: "ncg:TGAS" });
+    if (name === "REFUND_GAS") return withFields(unknown(), { num: REFUND_GAS, ref: "ncg:REFUND_GAS" });
     return withFields(unknown(), { ref: "ncg:" + name });
   }
 

@@ -6,10 +6,11 @@
  * `promiseThen` have weight 0. Reported:
  * - static gas 0 and weight 0: the callback gets no gas and always fails, so nothing it would undo or
  *   refund happens;
- * - static gas below the minimum (`minGas`, default the library's REFUND_GAS, 2 Tgas) and weight 0: a
- *   near-sdk-js callback spends about that reading its state, arguments and results and saving state,
- *   before any refund. For a `@withRefundOnFailure()` callback attached by hand it is also below the refund
- *   reserve `startGuardedCall` would add (`refundReserveGas`, at least REFUND_GAS);
+ * - static gas below the minimum (`minGas`, default MIN_CALLBACK_GAS, 5 Tgas) and weight 0: a near-sdk-js
+ *   2.0 call spends about that loading the contract, starting QuickJS and near-sdk-js, reading its state,
+ *   arguments and results and saving state, before any refund;
+ * - a `@withRefundOnFailure()` callback attached by hand with less than the refund reserve
+ *   `startGuardedCall` would add (REFUND_GAS at least; it needs its flow's operation anyway);
  * - `startGuardedCall({ callback: { gas } })` with a gas that is not positive (the flow refuses to start).
  * Gas computed at run time (`near.prepaidGas() / 3n`, arguments) is not judged.
  */
@@ -19,13 +20,20 @@ import { patternToString } from "../analyzer/values.js";
 import type { Finding } from "../types.js";
 import { makeFinding, related, tgas, type LintRule, type RuleOptions } from "./support.js";
 
+/**
+ * Default least static gas of a callback attached by hand: what a minimal near-sdk-js 2.0 call burns on
+ * chain before doing anything (contract loading, QuickJS and near-sdk-js start-up, state read and save:
+ * about 5 Tgas on the wasm engine, current counting rule). Raise it with the rule's `minGas` option.
+ */
+export const MIN_CALLBACK_GAS = 5_000_000_000_000n;
+
 function minGasOf(options: RuleOptions): bigint {
   const v = options.minGas;
-  if (v === undefined) return REFUND_GAS;
+  if (v === undefined) return MIN_CALLBACK_GAS;
   try {
     return BigInt(v);
   } catch {
-    return REFUND_GAS;
+    return MIN_CALLBACK_GAS;
   }
 }
 
@@ -58,7 +66,8 @@ export const callbackGas: LintRule = {
         out.push(
           makeFinding("callback-gas", a, l.initiator, at, `${name} is attached with 0 static gas and gas weight 0: it gets no gas and always fails, so nothing it would undo or refund happens. Give it static gas for its body plus a refund (e.g. 20n * TGAS; at least ${tgas(min)}), or a gas weight.`, { related: rel }),
         );
-      } else if (gas < min) {
+      } else if (gas < (guarded && REFUND_GAS > min ? REFUND_GAS : min)) {
+        const floor = guarded && REFUND_GAS > min ? REFUND_GAS : min;
         out.push(
           makeFinding(
             "callback-gas",
@@ -66,8 +75,8 @@ export const callbackGas: LintRule = {
             l.initiator,
             at,
             guarded
-              ? `${name} is a @withRefundOnFailure() callback attached with ${tgas(gas)}, less than the refund reserve (REFUND_GAS, ${tgas(min)}) settling needs on top of its body. Start the flow with startGuardedCall({ callback: { method: "${name}", gas } }), which reserves it.`
-              : `${name} is attached with only ${tgas(gas)} of static gas and weight 0, less than ${tgas(min)} (REFUND_GAS): a near-sdk-js callback spends about that reading its state, arguments and results before it can refund or undo anything. Give it more static gas (e.g. 20n * TGAS).`,
+              ? `${name} is a @withRefundOnFailure() callback attached with ${tgas(gas)}, less than the refund reserve (REFUND_GAS, ${tgas(floor)}) settling needs on top of its body. Start the flow with startGuardedCall({ callback: { method: "${name}", gas } }), which reserves it.`
+              : `${name} is attached with only ${tgas(gas)} of static gas and weight 0, less than ${tgas(floor)}: a near-sdk-js callback spends about that loading, reading its state, arguments and results before it can refund or undo anything. Give it more static gas (e.g. 20n * TGAS).`,
             { related: rel },
           ),
         );

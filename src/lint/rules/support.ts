@@ -16,7 +16,7 @@ export interface RuleOptions {
   requireCallbackCheck?: boolean;
   /** throwing-promise-result: report every unhandled read, even when nothing depends on the failure. Default false. */
   always?: boolean;
-  /** callback-gas: smallest static gas (in gas units) of a callback with weight 0. Default REFUND_GAS (2 Tgas). */
+  /** callback-gas: smallest static gas (in gas units) of a callback with weight 0. Default MIN_CALLBACK_GAS (5 Tgas); a guarded callback needs REFUND_GAS at least. */
   minGas?: bigint | number | string;
 }
 
