@@ -11,7 +11,7 @@
  * console.log(await counter.view("get"));
  */
 export { Worker, type WorkerOptions } from "./workspaces/worker.js";
-export { Account, type CallOptions, type DevDeployOptions, type AccountBalance, type ContractState } from "./workspaces/account.js";
+export { Account, type CallOptions, type DevDeployOptions, type AccountBalance, type AccountView, type ContractState } from "./workspaces/account.js";
 export { TransactionResult, TransactionFailedError } from "./workspaces/transaction-result.js";
 export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";
 export { Chain, type ChainOptions, type FaultRule, type TransactionHandle, type TransactionOutcomes, type Block } from "./runtime/chain.js";

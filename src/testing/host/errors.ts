@@ -10,7 +10,10 @@ export type AbortKind =
   | "ProhibitedInView"
   | "MethodNotFound"
   | "CodeDoesNotExist"
-  | "NewReceiptValidationError";
+  | "NewReceiptValidationError"
+  | "WasmTrap"
+  | "CompilationError"
+  | "LinkError";
 
 /** Thrown inside the contract when the call must abort; caught by the runtime, never by design by the contract. */
 export class HostAbort extends Error {
@@ -35,7 +38,11 @@ export function abortMessage(kind: AbortKind, detail: string): string {
     case "ProhibitedInView":
       return `ProhibitedInView { method_name: "${detail}" }`;
     case "MethodNotFound":
-      return "MethodResolveError(MethodNotFound)";
+      return `MethodResolveError(${detail || "MethodNotFound"})`;
+    case "CompilationError":
+      return `CompilationError(${detail})`;
+    case "LinkError":
+      return `LinkError { msg: ${JSON.stringify(detail)} }`;
     case "CodeDoesNotExist":
       return `CompilationError(CodeDoesNotExist { account_id: "${detail}" })`;
     default:

@@ -9,6 +9,7 @@ import type { AccountRecord } from "../runtime/state.js";
 import { storageKey } from "../runtime/state.js";
 import { isValidAccountId } from "../runtime/account-id.js";
 import { HostAbort, abortMessage, type AbortKind } from "./errors.js";
+import { GasProfile } from "../runtime/gas-profile.js";
 
 /** Everything a function call can learn about its context. */
 export interface VMContext {
@@ -70,6 +71,14 @@ export class VMLogic {
   storageUsage: bigint;
   /** Storage host calls made so far (counted once their gas is paid). */
   readonly storageOps: StorageOpCounts = { reads: 0, writes: 0, removes: 0, hasKeys: 0 };
+  /** Gas per nearcore cost name (host costs and the send fees of created receipts). */
+  readonly profile = new GasProfile();
+  /**
+   * Called before every gas charge and before a host call returns data: the wasm engine brings its
+   * instruction counter up to date here, so that host costs and wasm instructions count against one budget
+   * in the order they happened.
+   */
+  beforeCharge: (() => void) | null = null;
 
   constructor(
     readonly ctx: VMContext,
@@ -94,18 +103,20 @@ export class VMLogic {
   enter(name: string, prohibitedInView = false): void {
     if (this.abort) throw this.abort;
     if (prohibitedInView && this.ctx.isView) this.fail("ProhibitedInView", name);
-    this.burn(this.config.host.base);
+    this.burn(this.config.host.base, "BASE");
   }
 
   // ---------------------------------------------------------------- gas
 
-  /** Burns gas (it is spent) and uses it (counts against the prepaid gas). */
-  burn(gas: bigint): void {
+  /** Burns gas (it is spent) and uses it (counts against the prepaid gas); `cost` names it in the profile. */
+  burn(gas: bigint, cost?: string): void {
+    if (cost) this.profile.add("WASM_HOST_COST", cost, gas);
     this.deduct(gas, gas);
   }
 
   /** nearcore's `deduct_gas`: burn and use, failing with GasExceeded / GasLimitExceeded. */
   deduct(burn: bigint, use: bigint): void {
+    this.beforeCharge?.();
     const newBurnt = this.burntGas + burn;
     const newUsed = this.usedGas + use;
     if (newBurnt <= this.config.maxGasBurnt && newUsed <= this.ctx.prepaidGas) {
@@ -131,8 +142,9 @@ export class VMLogic {
     return this.fail(this.ctx.prepaidGas > this.config.maxGasBurnt ? "GasLimitExceeded" : "GasExceeded");
   }
 
-  /** Burns the send fee and reserves the exec fee of an action created by this call. */
-  payActionFee(fee: Fee, sendNotSir = fee.send, times = 1n): void {
+  /** Burns the send fee and reserves the exec fee of an action created by this call; `cost` names it in the profile. */
+  payActionFee(fee: Fee, sendNotSir = fee.send, times = 1n, cost?: string): void {
+    if (cost) this.profile.add("ACTION_COST", cost, sendNotSir * times);
     this.deduct(sendNotSir * times, (sendNotSir + fee.exec) * times);
   }
 
@@ -141,7 +153,8 @@ export class VMLogic {
   readRegister(id: bigint): Uint8Array | undefined {
     const data = this.registers.get(id);
     if (data === undefined) return undefined;
-    this.burn(this.config.host.readRegisterBase + this.config.host.readRegisterByte * BigInt(data.length));
+    this.burn(this.config.host.readRegisterBase, "READ_REGISTER_BASE");
+    this.burn(this.config.host.readRegisterByte * BigInt(data.length), "READ_REGISTER_BYTE");
     return data;
   }
 
@@ -152,7 +165,8 @@ export class VMLogic {
 
   writeRegister(id: bigint, data: Uint8Array): void {
     if (data.length > this.config.limits.maxRegisterBytes) this.fail("HostError", "MemoryAccessViolation");
-    this.burn(this.config.host.writeRegisterBase + this.config.host.writeRegisterByte * BigInt(data.length));
+    this.burn(this.config.host.writeRegisterBase, "WRITE_REGISTER_BASE");
+    this.burn(this.config.host.writeRegisterByte * BigInt(data.length), "WRITE_REGISTER_BYTE");
     this.registers.set(id, data.slice());
   }
 
@@ -164,14 +178,19 @@ export class VMLogic {
     if (this.totalLogBytes > this.config.limits.maxTotalLogBytes) {
       this.fail("HostError", `TotalLogLengthExceeded { length: ${this.totalLogBytes}, limit: ${this.config.limits.maxTotalLogBytes} }`);
     }
-    this.burn(this.config.host.logBase + this.config.host.logByte * BigInt(byteLength));
+    this.burn(this.config.host.logBase, "LOG_BASE");
+    this.burn(this.config.host.logByte * BigInt(byteLength), "LOG_BYTE");
     this.logs.push(message);
   }
 
   valueReturn(value: Uint8Array): void {
     const perByte = this.config.fees.dataReceiptCreationPerByte;
     const receivers = BigInt(this.ctx.outputDataReceivers.length);
-    if (receivers > 0n) this.burn((perByte.send + perByte.exec) * BigInt(value.length) * receivers);
+    if (receivers > 0n) {
+      const gas = (perByte.send + perByte.exec) * BigInt(value.length) * receivers;
+      this.profile.add("ACTION_COST", "NEW_DATA_RECEIPT_BYTE", gas);
+      this.burn(gas);
+    }
     this.returnData = { kind: "value", value: value.slice() };
   }
 
@@ -183,6 +202,10 @@ export class VMLogic {
 
   private trieCost(keyLength: number): bigint {
     return this.config.host.touchingTrieNode * BigInt(keyLength + 1);
+  }
+
+  private burnTrie(keyLength: number): void {
+    this.burn(this.trieCost(keyLength), "TOUCHING_TRIE_NODE");
   }
 
   private checkKey(key: Uint8Array): void {
@@ -197,12 +220,15 @@ export class VMLogic {
       this.fail("HostError", `ValueLengthExceeded { length: ${value.length}, limit: ${this.config.limits.maxStorageValueBytes} }`);
     }
     const h = this.config.host;
-    this.burn(h.storageWriteBase + h.storageWriteKeyByte * BigInt(key.length) + h.storageWriteValueByte * BigInt(value.length) + this.trieCost(key.length));
+    this.burn(h.storageWriteBase, "STORAGE_WRITE_BASE");
+    this.burn(h.storageWriteKeyByte * BigInt(key.length), "STORAGE_WRITE_KEY_BYTE");
+    this.burn(h.storageWriteValueByte * BigInt(value.length), "STORAGE_WRITE_VALUE_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.writes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
     if (old) {
-      this.burn(h.storageWriteEvictedByte * BigInt(old.length));
+      this.burn(h.storageWriteEvictedByte * BigInt(old.length), "STORAGE_WRITE_EVICTED_BYTE");
       this.storageUsage += BigInt(value.length) - BigInt(old.length);
     } else {
       this.storageUsage += BigInt(key.length + value.length) + this.config.storageRecordOverheadBytes;
@@ -214,22 +240,26 @@ export class VMLogic {
   storageRead(key: Uint8Array): Uint8Array | undefined {
     this.checkKey(key);
     const h = this.config.host;
-    this.burn(h.storageReadBase + h.storageReadKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageReadBase, "STORAGE_READ_BASE");
+    this.burn(h.storageReadKeyByte * BigInt(key.length), "STORAGE_READ_KEY_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.reads += 1;
     const value = this.account.storage.get(storageKey(key));
-    if (value) this.burn(h.storageReadValueByte * BigInt(value.length));
+    if (value) this.burn(h.storageReadValueByte * BigInt(value.length), "STORAGE_READ_VALUE_BYTE");
     return value;
   }
 
   storageRemove(key: Uint8Array): Uint8Array | undefined {
     this.checkKey(key);
     const h = this.config.host;
-    this.burn(h.storageRemoveBase + h.storageRemoveKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageRemoveBase, "STORAGE_REMOVE_BASE");
+    this.burn(h.storageRemoveKeyByte * BigInt(key.length), "STORAGE_REMOVE_KEY_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.removes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
     if (old) {
-      this.burn(h.storageRemoveRetValueByte * BigInt(old.length));
+      this.burn(h.storageRemoveRetValueByte * BigInt(old.length), "STORAGE_REMOVE_RET_VALUE_BYTE");
       this.account.storage.delete(k);
       this.storageUsage -= BigInt(key.length + old.length) + this.config.storageRecordOverheadBytes;
     }
@@ -239,7 +269,9 @@ export class VMLogic {
   storageHasKey(key: Uint8Array): boolean {
     this.checkKey(key);
     const h = this.config.host;
-    this.burn(h.storageHasKeyBase + h.storageHasKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageHasKeyBase, "STORAGE_HAS_KEY_BASE");
+    this.burn(h.storageHasKeyByte * BigInt(key.length), "STORAGE_HAS_KEY_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.hasKeys += 1;
     return this.account.storage.has(storageKey(key));
   }
@@ -260,12 +292,15 @@ export class VMLogic {
   private newReceipt(receiverId: string, dependsOn: number[]): bigint {
     this.checkAccountId(receiverId);
     const f = this.config.fees;
-    this.payActionFee(f.actionReceiptCreation);
+    this.payActionFee(f.actionReceiptCreation, f.actionReceiptCreation.send, 1n, "NEW_ACTION_RECEIPT");
     // Each input dependency costs a data receipt (nearcore's data_receipt_creation_config). nearcore's
     // `pay_gas_for_new_receipt` burns both its send and its exec fee here ("both creation and execution for
     // data receipts are considered burnt gas"): nobody burns the exec part later, so reserving it instead
     // would take it from the signer without counting it as burnt (R16: the signer pays exactly the gas burnt).
-    for (let i = 0; i < dependsOn.length; i++) this.burn(f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
+    for (let i = 0; i < dependsOn.length; i++) {
+      this.profile.add("ACTION_COST", "NEW_DATA_RECEIPT_BASE", f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
+      this.burn(f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
+    }
     this.newReceipts.push({ receiverId, actions: [], dependsOn, weights: [] });
     return this.checkedPushPromise({ kind: "receipt", receiptIndex: this.newReceipts.length - 1 });
   }
@@ -296,7 +331,8 @@ export class VMLogic {
   promiseAnd(indices: bigint[]): bigint {
     const h = this.config.host;
     // nearcore charges promise_and_per_promise per byte of the u64 index array it reads (8 per index).
-    this.burn(h.promiseAndBase + h.promiseAndPerPromise * 8n * BigInt(indices.length));
+    this.burn(h.promiseAndBase, "PROMISE_AND_BASE");
+    this.burn(h.promiseAndPerPromise * 8n * BigInt(indices.length), "PROMISE_AND_PER_PROMISE");
     const receiptIndices: number[] = [];
     for (const idx of indices) {
       const entry = this.promises[Number(idx)];
@@ -312,12 +348,12 @@ export class VMLogic {
     return this.checkedPushPromise({ kind: "and", receiptIndices });
   }
 
-  private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n): number {
+  private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n, cost: string = actionCostName(action)): number {
     const receiptIndex = this.receiptIndexOf(promiseIndex);
     const receipt = this.newReceipts[receiptIndex];
     // No limit on the number of actions here: as in nearcore, it is checked when the call's new receipts
     // are validated after the call (R13, apply-receipt.ts `validateNewReceipts`).
-    this.payActionFee(fee, sendFee, times);
+    this.payActionFee(fee, sendFee, times, cost);
     receipt.actions.push(action);
     return receipt.actions.length - 1;
   }
@@ -337,7 +373,8 @@ export class VMLogic {
     const sir = this.isSir(promiseIndex);
     const bytes = BigInt(methodName.length + args.length);
     const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
-    this.payActionFee(f.functionCallBase);
+    this.payActionFee(f.functionCallBase, f.functionCallBase.send, 1n, "FUNCTION_CALL_BASE");
+    this.profile.add("ACTION_COST", "FUNCTION_CALL_BYTE", perByte.send * bytes);
     this.deduct(perByte.send * bytes, (perByte.send + perByte.exec) * bytes);
     // Attached gas is reserved for the new receipt immediately (R10).
     this.deduct(0n, gas);
@@ -357,7 +394,7 @@ export class VMLogic {
 
   promiseBatchActionDeployContract(promiseIndex: bigint, code: Uint8Array): void {
     const f = this.config.fees;
-    this.payActionFee(f.deployContractPerByte, f.deployContractPerByte.send, BigInt(code.length));
+    this.payActionFee(f.deployContractPerByte, f.deployContractPerByte.send, BigInt(code.length), "DEPLOY_CONTRACT_BYTE");
     this.addAction(promiseIndex, { type: "DeployContract", code: code.slice() }, f.deployContractBase);
   }
 
@@ -392,7 +429,7 @@ export class VMLogic {
   }
 
   promiseReturn(promiseIndex: bigint): void {
-    this.burn(this.config.host.promiseReturn);
+    this.burn(this.config.host.promiseReturn, "PROMISE_RETURN");
     const entry = this.promises[Number(promiseIndex)];
     if (promiseIndex >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${promiseIndex} }`);
     if (entry.kind !== "receipt") this.fail("HostError", "CannotReturnJointPromise");
@@ -418,5 +455,27 @@ export class VMLogic {
       action.gas += share;
     });
     this.usedGas += distributed;
+  }
+}
+
+/** nearcore's ActionCosts name of an action's base fee. */
+function actionCostName(action: Action): string {
+  switch (action.type) {
+    case "CreateAccount":
+      return "CREATE_ACCOUNT";
+    case "DeployContract":
+      return "DEPLOY_CONTRACT_BASE";
+    case "FunctionCall":
+      return "FUNCTION_CALL_BASE";
+    case "Transfer":
+      return "TRANSFER";
+    case "Stake":
+      return "STAKE";
+    case "AddKey":
+      return action.permission.kind === "FullAccess" ? "ADD_FULL_ACCESS_KEY" : "ADD_FUNCTION_CALL_KEY_BASE";
+    case "DeleteKey":
+      return "DELETE_KEY";
+    case "DeleteAccount":
+      return "DELETE_ACCOUNT";
   }
 }

@@ -14,6 +14,9 @@ import { deriveId, randomSeed } from "./ids.js";
 import { isDirectSubAccount, isImplicitAccountId } from "./account-id.js";
 import { runFunctionCall } from "./function-call.js";
 import type { CompiledContract } from "../loader/vm-engine.js";
+import type { EngineName } from "../loader/engines.js";
+import { GasProfile, type GasProfileEntry } from "./gas-profile.js";
+import { execFeeProfile } from "./fees.js";
 import type { NewReceipt, ValidatorInfo } from "../host/vm-logic.js";
 
 export const SYSTEM_ACCOUNT = "system";
@@ -27,6 +30,7 @@ export interface ApplyContext {
   epochHeight: bigint;
   registrarAccountId: string;
   compile: (code: ContractCode) => CompiledContract;
+  engine?: EngineName;
   codeFromBytes: (bytes: Uint8Array) => ContractCode;
   validators: ValidatorInfo;
   executionGas: (accountId: string, method: string) => bigint;
@@ -46,6 +50,8 @@ export interface ApplyResult {
   methodName?: string;
   /** Storage host calls of the receipt's function calls; undefined when it ran none. */
   storageOps?: StorageOpCounts;
+  /** Gas by nearcore cost (absent for refunds, which burn nothing). */
+  gasProfile?: GasProfileEntry[];
 }
 
 type ActionOutcome = { ok: true; returnReceipt?: number; value?: Uint8Array } | { ok: false; failure: ReceiptFailure };
@@ -70,6 +76,8 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
   let result: ActionOutcome = { ok: true };
   let methodName: string | undefined;
   let storageOps: StorageOpCounts | undefined;
+  const profile = new GasProfile();
+  profile.add("ACTION_COST", "NEW_ACTION_RECEIPT", config.fees.actionReceiptCreation.exec);
 
   for (let index = 0; index < receipt.actions.length; index++) {
     const action = receipt.actions[index];
@@ -78,6 +86,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     // Transfer returns empty bytes even when a function call earlier in it returned a value.
     result = { ok: true };
     const fee = execFee(config, action, sir);
+    for (const [cost, gas] of execFeeProfile(config, action, sir)) profile.add("ACTION_COST", cost, gas);
     gasBurnt += fee;
     gasUsed += fee;
     if (action.type === "FunctionCall") methodName = action.methodName;
@@ -166,6 +175,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           account,
           code: account.code,
           compile: ctx.compile,
+          engine: ctx.engine,
           currentAccountId: receiverId,
           signerAccountId: receipt.signerId,
           signerAccountPk: receipt.signerPublicKey,
@@ -187,6 +197,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           fault: ctx.fault(receiverId, action.methodName),
         });
         logs.push(...call.logs);
+        profile.merge(call.profile);
         storageOps = addStorageOps(storageOps, call.storageOps);
         gasBurnt += call.burntGas;
         gasUsed += call.usedGas;
@@ -278,7 +289,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     status = result.ok ? { type: "SuccessValue", value: result.value ?? new Uint8Array(0) } : { type: "Failure", failure: result.failure };
   }
 
-  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps };
+  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps, ...(isRefund ? {} : { gasProfile: profile.entries() }) };
 
   function buildReceipts(parent: ActionReceipt, list: NewReceipt[]): ActionReceipt[] {
     const built: ActionReceipt[] = list.map((r, i) => ({

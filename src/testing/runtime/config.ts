@@ -52,7 +52,21 @@ export interface HostCosts {
   promiseAndPerPromise: bigint;
   promiseReturn: bigint;
   validatorStakeBase: bigint;
+  /** Reading contract memory (the `wasm` engine's raw host functions). */
+  readMemoryBase: bigint;
+  readMemoryByte: bigint;
+  /** Writing contract memory (the `wasm` engine's raw host functions). */
+  writeMemoryBase: bigint;
+  writeMemoryByte: bigint;
+  utf16DecodingBase: bigint;
+  utf16DecodingByte: bigint;
+  /** Loading a contract before a call: base and per byte of its wasm (nearcore `contract_loading_*`). */
+  contractLoadingBase: bigint;
+  contractLoadingBytes: bigint;
 }
+
+/** How the `wasm` engine counts executed operators: nearcore's current rule or the pwasm-utils one (see host/meter/instrument.ts). */
+export type WasmOpCounting = "current" | "legacy";
 
 export interface RuntimeConfig {
   /** Price of one gas unit in yoctoNEAR. Constant: gas price changes are not modelled. */
@@ -107,6 +121,16 @@ export interface RuntimeConfig {
    * `Chain.setExecutionGas`.
    */
   defaultExecutionGas: bigint;
+  /** Gas per executed wasm operator (nearcore `wasm_regular_op_cost`), on the `wasm` engine. */
+  wasmRegularOpCost: bigint;
+  /**
+   * Which operators the `wasm` engine counts: `current` (nearcore since protocol 62: every operator but `block`,
+   * `end` and `else`) or `legacy` (pwasm-utils, before: `block` counted too), to compare with figures published
+   * before the change such as near-sdk-js's 2023 benchmark.
+   */
+  wasmOpCounting: WasmOpCounting;
+  /** Memory a wasm contract gets, in 64 KiB pages (nearcore: 1,024 initial, 2,048 maximum). */
+  wasmMemoryPages: { initial: number; maximum: number };
   /**
    * Wall-clock budget of one function call: a call that runs longer is treated as gas exhaustion (a
    * contract stuck in a pure-JavaScript loop). 0 turns the `vm` engine's watchdog off, which saves a thread
@@ -191,6 +215,14 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       promiseAndPerPromise: 5_452_176n,
       promiseReturn: 560_152_386n,
       validatorStakeBase: 911_834_726_400n,
+      readMemoryBase: 2_609_863_200n,
+      readMemoryByte: 3_801_333n,
+      writeMemoryBase: 2_803_794_861n,
+      writeMemoryByte: 2_723_772n,
+      utf16DecodingBase: 3_543_313_050n,
+      utf16DecodingByte: 163_577_493n,
+      contractLoadingBase: 35_445_963n,
+      contractLoadingBytes: 216_750n,
     },
     limits: {
       maxPromisesPerCall: 1024,
@@ -204,6 +236,9 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       maxArgsBytes: 4_194_304,
     },
     defaultExecutionGas: 5_700_000_000_000n,
+    wasmRegularOpCost: 822_756n,
+    wasmOpCounting: "current",
+    wasmMemoryPages: { initial: 1024, maximum: 2048 },
     executionTimeoutMs: 2_000,
     genesisHeight: 100n,
     genesisTimestampNs: 1_700_000_000_000_000_000n,

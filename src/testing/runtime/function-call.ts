@@ -11,12 +11,17 @@ import { VMLogic, type ValidatorInfo, type NewReceipt, type ReturnData } from ".
 import { createEnv } from "../host/env.js";
 import { HostAbort } from "../host/errors.js";
 import { ExecutionTimeout, type CompiledContract } from "../loader/vm-engine.js";
+import type { EngineName } from "../loader/engines.js";
+import type { GasProfileEntry } from "./gas-profile.js";
+import { runWasmMethod } from "./wasm-function-call.js";
 
 export interface FunctionCallInput {
   config: RuntimeConfig;
   account: AccountRecord;
   code: ContractCode | null;
   compile: (code: ContractCode) => CompiledContract;
+  /** The chain's engine: a `js` contract cannot run on `wasm` (it is not wasm). */
+  engine?: EngineName;
   currentAccountId: string;
   signerAccountId: string;
   signerAccountPk: Uint8Array;
@@ -52,6 +57,14 @@ export interface FunctionCallResult {
   balance: bigint;
   /** Storage host calls the call made, failed calls included. */
   storageOps: StorageOpCounts;
+  /**
+   * The call's gas by nearcore cost: host costs, send fees of the receipts it created, contract loading and
+   * `WASM_INSTRUCTION` (the rest of the burnt gas, as nearcore computes it: exact on wasm, the execution-gas
+   * estimate on vm/quickjs).
+   */
+  profile: GasProfileEntry[];
+  /** Operators executed, for a wasm contract (under `config.wasmOpCounting`). */
+  wasmOperators?: bigint;
 }
 
 function stackWithoutHeader(e: Error): string {
@@ -91,10 +104,16 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
     input.validators,
     input.storageUsage,
   );
+  let wasmOperators: bigint | undefined;
   const finish = (): FunctionCallResult => {
     const ok = logic.abort === null;
     if (ok) logic.distributeUnusedGas();
+    // nearcore: WASM_INSTRUCTION = burnt gas − host costs − action costs of the call.
+    const instruction = logic.burntGas - logic.profile.total();
+    if (instruction > 0n) logic.profile.add("WASM_HOST_COST", "WASM_INSTRUCTION", instruction);
     return {
+      profile: logic.profile.entries(),
+      ...(wasmOperators !== undefined ? { wasmOperators } : {}),
       ok,
       error: logic.abort ?? undefined,
       logs: logic.logs,
@@ -109,6 +128,16 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
   try {
     const code = input.code;
     if (!code) return logic.fail("CodeDoesNotExist", input.currentAccountId);
+    if (code.kind === "wasm") {
+      const stats = { operators: 0n };
+      try {
+        runWasmMethod(logic, code, input.methodName, input.fault, stats);
+      } finally {
+        wasmOperators = stats.operators;
+      }
+      return finish();
+    }
+    if (input.engine === "wasm") logic.fail("CompilationError", "PrepareError(Deserialization)");
     if (!code.methods.includes(input.methodName)) logic.fail("MethodNotFound");
     // Loading QuickJS and near-sdk-js, and running the contract's own code, costs gas the host cannot see.
     logic.burn(input.executionGas);
