@@ -131,7 +131,7 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
     if (code.kind === "wasm") {
       const stats = { operators: 0n };
       try {
-        runWasmMethod(logic, code, input.methodName, input.fault, stats);
+        runWasmMethod(logic, code, input.methodName, input.fault, stats, input.executionGas - input.config.defaultExecutionGas);
       } finally {
         wasmOperators = stats.operators;
       }

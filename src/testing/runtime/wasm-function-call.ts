@@ -40,6 +40,7 @@ export function runWasmMethod(
   method: string,
   fault: { kind: "fail" | "exhaustGas"; message?: string } | undefined,
   stats: WasmCallStats = { operators: 0n },
+  extraGas = 0n,
 ): WasmCallStats {
   const config = logic.config;
   const h = config.host;
@@ -56,6 +57,8 @@ export function runWasmMethod(
   }
   if (method.length === 0) logic.fail("MethodNotFound", "MethodEmptyName");
   if (!contract.methods.has(method)) logic.fail("MethodNotFound");
+  // `setExecutionGas` on a measured engine: the override's excess over the default estimate, burnt on top.
+  if (extraGas > 0n) logic.burn(extraGas);
   if (fault?.kind === "exhaustGas") logic.exhaustGas();
   if (fault?.kind === "fail") logic.panic(fault.message ?? "injected fault");
 

@@ -50,7 +50,8 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
     await runTool(tc.qjsc, ["-c", "-m", "-o", "build/contract.h", "-N", "code", "build/contract.js"], { cwd: work, what: "qjsc (JavaScript → QuickJS bytecode)" });
     renameSync(path.join(work, "build", "contract.h"), path.join(work, "build", "code.h"));
     writeFileSync(path.join(work, "build", "methods.h"), methodsHeader(bundle.methods));
-    await runTool(
+    // One clang at a time per machine: the LTO link uses a core fully and test workers build in parallel.
+    await withFileLock(path.join(tc.dir, "clang"), () => runTool(
       tc.cc[0],
       [
         ...tc.cc.slice(1),
@@ -66,7 +67,15 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
         "build/contract.wasm",
       ],
       { cwd: work, what: "clang (builder.c + QuickJS → wasm32-wasi)" },
-    );
+    )).catch((e: WasmBuildError) => {
+      const clash = /methods\.h:\d+:\d+: error: (?:conflicting types|redefinition) (?:for|of) '([^']+)'/.exec(e.output);
+      if (clash) {
+        throw new WasmBuildError(
+          `Method "${clash[1]}" of ${bundle.sourcePath} cannot be built: near-sdk-js compiles each exported method into a C function of the same name, and ${clash[1]} is already a C library function (near-sdk-js build fails the same way). Rename the method.`,
+        );
+      }
+      throw e;
+    });
     let wasm: Uint8Array;
     if (tc.stub.kind === "script") {
       await runTool(tc.stub.path, ["build/contract.wasm"], { cwd: work, what: "wasi-stub" });
