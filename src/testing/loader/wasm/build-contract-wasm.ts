@@ -16,7 +16,7 @@ import { linkNearSdkLayout, loadWasmToolchain, NEAR_SDK_CFLAGS, NEAR_SDK_LDFLAGS
 import { stubWasiImports } from "./wasi-stub.js";
 
 /** Bumped when the build recipe changes: part of every contract's cache key. */
-const BUILD_RECIPE_VERSION = "1";
+const BUILD_RECIPE_VERSION = "2";
 
 /** A contract's wasm and how it was made. */
 export interface ContractWasm {

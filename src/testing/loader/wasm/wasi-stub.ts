@@ -61,7 +61,8 @@ export function stubWasiImports(wasm: Uint8Array): Uint8Array {
         const bodies = readCodeBodies(s.payload).map((b) => remapCalls(b, remap));
         for (const w of wasi) {
           const hasResult = types[w.typeIndex!]?.results > 0;
-          bodies.push(Uint8Array.from(hasResult ? [0x00, 0x41, 76, 0x0f, 0x0b] : [0x00, 0x01, 0x0b]));
+          // i32.const 76 (signed LEB128: 0xcc 0x00), return — or nop.
+          bodies.push(Uint8Array.from(hasResult ? [0x00, 0x41, 0xcc, 0x00, 0x0f, 0x0b] : [0x00, 0x01, 0x0b]));
         }
         const cw = new Writer(s.payload.length + 64);
         cw.u32(bodies.length);
