@@ -16,6 +16,9 @@ export const FIGURE_KEYS = [
   "flowMs",
   "schedulesPerSec",
   "seedScenarioExhaustiveMs",
+  "wasmCallMs",
+  "wasmBuildMs",
+  "wasmToolchainMs",
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];
@@ -28,6 +31,8 @@ export interface SectionResult {
   figures: Partial<Record<FigureKey, Figure>>;
   /** Label → value, shown under the table (stderr with --json). */
   details: [string, string][];
+  /** Structured results printed as extra keys of the JSON line (e.g. `nearSdkJsBenchmark`). */
+  structured?: Record<string, unknown>;
 }
 
 export function measured(value: number): Figure {

@@ -14,6 +14,7 @@ import { measureContractSize } from "./contract-size.js";
 import { measureReceiptThroughput } from "./receipt-throughput.js";
 import { measureFlowLatency } from "./flow-latency.js";
 import { measureExplorer } from "./explorer-speed.js";
+import { measureWasmEngine } from "./wasm-engine.js";
 import { info } from "./log.js";
 
 interface Section {
@@ -28,6 +29,7 @@ const SECTIONS: Section[] = [
   { name: "Local runtime throughput", keys: ["receiptsPerSecVm", "receiptsPerSecQuickjs"], run: measureReceiptThroughput },
   { name: "Local runtime flow latency", keys: ["flowMs"], run: measureFlowLatency },
   { name: "Explorer", keys: ["schedulesPerSec", "seedScenarioExhaustiveMs"], run: measureExplorer },
+  { name: "wasm engine (chain-exact)", keys: ["wasmCallMs", "wasmBuildMs", "wasmToolchainMs"], run: measureWasmEngine },
 ];
 
 const USAGE = "usage: npm run bench [-- --json]\n  --json  one JSON line on stdout instead of the markdown report\n";
@@ -49,6 +51,7 @@ async function main(): Promise<number> {
 
   const figures: Partial<Record<FigureKey, Figure>> = {};
   const details: BenchResult["details"] = [];
+  const structured: Record<string, unknown> = {};
   for (const section of SECTIONS) {
     const start = Date.now();
     let result: SectionResult;
@@ -61,10 +64,11 @@ async function main(): Promise<number> {
     }
     for (const k of section.keys) figures[k] = result.figures[k] ?? { value: null, reason: "not reported by its measurement" };
     for (const [label, value] of result.details) details.push([section.name, label, value]);
+    Object.assign(structured, result.structured ?? {});
     info(`${section.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
   }
 
-  const result: BenchResult = { figures: figures as Record<FigureKey, Figure>, details, machine };
+  const result: BenchResult = { figures: figures as Record<FigureKey, Figure>, details, machine, structured };
   for (const k of FIGURE_KEYS) if (!result.figures[k]) result.figures[k] = { value: null, reason: "no section measures it" };
   if (json) {
     for (const [section, label, value] of details) info(`${section} | ${label}: ${value}`);
