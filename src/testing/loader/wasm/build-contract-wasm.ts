@@ -85,7 +85,7 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
     }
     writeFileAtomic(out, wasm);
   } finally {
-    if (!process.env.NCG_KEEP) rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -20,8 +20,6 @@ function toolPath(): string {
 export function runTool(command: string, args: readonly string[], options: { cwd?: string; what: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, PATH: toolPath() };
-    const t0 = Date.now();
-    if (process.env.NCG_TRACE) console.error("$", command, args.slice(0, 3).join(" "));
     execFile(command, [...args], { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
       if (error) {
         const err = error as NodeJS.ErrnoException;
@@ -29,7 +27,6 @@ export function runTool(command: string, args: readonly string[], options: { cwd
         reject(new WasmBuildError(`${options.what} failed (${why}): ${command} ${args.join(" ")}`, `${stderr ?? ""}${stdout ?? ""}`));
         return;
       }
-      if (process.env.NCG_TRACE) console.error("  done", Date.now() - t0, "ms");
       resolve(stdout);
     });
   });
