@@ -34,6 +34,8 @@ export interface ApplyContext {
   codeFromBytes: (bytes: Uint8Array) => ContractCode;
   validators: ValidatorInfo;
   executionGas: (accountId: string, method: string) => bigint;
+  /** A test's `setExecutionGas` for the method, if any: on a metered (wasm) contract it replaces the measured operators. */
+  executionGasOverride?: (accountId: string, method: string) => bigint | undefined;
   fault: (accountId: string, method: string) => { kind: "fail" | "exhaustGas"; message?: string } | undefined;
 }
 
@@ -194,6 +196,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           storageUsage: storageUsage(account, config),
           validators: ctx.validators,
           executionGas: ctx.executionGas(receiverId, action.methodName),
+          executionGasOverride: ctx.executionGasOverride?.(receiverId, action.methodName),
           fault: ctx.fault(receiverId, action.methodName),
         });
         logs.push(...call.logs);

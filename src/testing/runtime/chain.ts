@@ -253,7 +253,10 @@ export class Chain {
     this.faults.length = 0;
   }
 
-  /** Sets the gas a method's own JavaScript burns per call (default `config.defaultExecutionGas`). */
+  /**
+   * Sets the gas a method's own code burns per call: on `vm`/`quickjs` instead of `config.defaultExecutionGas`;
+   * on a wasm contract instead of its measured operators (contract loading and host costs still count).
+   */
   setExecutionGas(accountId: string, methodName: string, gas: bigint): void {
     if (gas < 0n) throw new RangeError("execution gas must not be negative");
     this.execGas.set(`${accountId}\u0000${methodName}`, gas);
@@ -550,6 +553,7 @@ export class Chain {
       codeFromBytes: this.codeFromBytes,
       validators: { stake: () => 0n, totalStake: () => 0n },
       executionGas: this.executionGasFor,
+      executionGasOverride: (accountId: string, method: string) => this.execGas.get(`${accountId}\u0000${method}`),
       fault: this.faultFor,
     };
     const result = applyActionReceipt(ctx, receipt, results);

@@ -41,6 +41,8 @@ export interface FunctionCallInput {
   validators: ValidatorInfo;
   /** Gas burnt by the contract's own JavaScript for this call (see RuntimeConfig.defaultExecutionGas). */
   executionGas: bigint;
+  /** `setExecutionGas` for this method: on a wasm contract it replaces the measured operators. */
+  executionGasOverride?: bigint;
   /** Fault injected by a test: fail like a panic, or burn every unit of gas. */
   fault?: { kind: "fail" | "exhaustGas"; message?: string };
 }
@@ -131,7 +133,7 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
     if (code.kind === "wasm") {
       const stats = { operators: 0n };
       try {
-        runWasmMethod(logic, code, input.methodName, input.fault, stats, input.executionGas - input.config.defaultExecutionGas);
+        runWasmMethod(logic, code, input.methodName, input.fault, stats, input.executionGasOverride);
       } finally {
         wasmOperators = stats.operators;
       }

@@ -40,7 +40,7 @@ export function runWasmMethod(
   method: string,
   fault: { kind: "fail" | "exhaustGas"; message?: string } | undefined,
   stats: WasmCallStats = { operators: 0n },
-  extraGas = 0n,
+  executionGasOverride?: bigint,
 ): WasmCallStats {
   const config = logic.config;
   const h = config.host;
@@ -57,8 +57,10 @@ export function runWasmMethod(
   }
   if (method.length === 0) logic.fail("MethodNotFound", "MethodEmptyName");
   if (!contract.methods.has(method)) logic.fail("MethodNotFound");
-  // `setExecutionGas` on a measured engine: the override's excess over the default estimate, burnt on top.
-  if (extraGas > 0n) logic.burn(extraGas);
+  // `setExecutionGas` (a test control): the method's own code burns this instead of its measured operators,
+  // which still count against a budget of `maxGasBurnt` so that a runaway loop ends.
+  const overridden = executionGasOverride !== undefined;
+  if (overridden) logic.burn(executionGasOverride);
   if (fault?.kind === "exhaustGas") logic.exhaustGas();
   if (fault?.kind === "fail") logic.panic(fault.message ?? "injected fault");
 
@@ -77,7 +79,7 @@ export function runWasmMethod(
     if (!ops) return;
     const now = ops.value as bigint;
     if (now === synced) return;
-    const gas = (now - synced) * cost;
+    const gas = overridden ? 0n : (now - synced) * cost;
     stats.operators += now - synced;
     synced = now;
     logic.beforeCharge = null;
@@ -90,6 +92,11 @@ export function runWasmMethod(
   /** Operators allowed before the budget (prepaid minus gas reserved for promises, or the burn limit) runs out. */
   const refreshLimit = () => {
     if (!limit) return;
+    if (overridden) {
+      // The operators are not charged; a runaway loop still ends after what the burn limit would allow.
+      limit.value = config.maxGasBurnt / cost;
+      return;
+    }
     const promisesGas = logic.usedGas - logic.burntGas;
     const cap = config.maxGasBurnt < logic.ctx.prepaidGas - promisesGas ? config.maxGasBurnt : logic.ctx.prepaidGas - promisesGas;
     const left = cap - logic.burntGas;
@@ -124,7 +131,7 @@ export function runWasmMethod(
         return stats;
       }
       if (ops && limit && (ops.value as bigint) > (limit.value as bigint)) {
-        // The meter trapped although VMLogic's budget still covers it: cannot happen, but never report a trap then.
+        // The meter's trap: the budget is gone (with an override, the separate budget of the whole prepaid gas).
         logic.exhaustGas();
       }
       logic.fail("WasmTrap", trapMessage(e as Error));
