@@ -22,6 +22,9 @@ export const FIGURE_KEYS = [
   "bundleColdMs",
   "bundleNextMs",
   "suiteMs",
+  "wasmCallMs",
+  "wasmBuildMs",
+  "wasmToolchainMs",
 ] as const;
 
 export type FigureKey = (typeof FIGURE_KEYS)[number];
@@ -34,6 +37,8 @@ export interface SectionResult {
   figures: Partial<Record<FigureKey, Figure>>;
   /** Label → value, shown under the table (stderr with --json). */
   details: [string, string][];
+  /** Structured results printed as extra keys of the JSON line (e.g. `nearSdkJsBenchmark`). */
+  structured?: Record<string, unknown>;
 }
 
 export function measured(value: number): Figure {

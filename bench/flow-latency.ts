@@ -17,6 +17,7 @@ import { info } from "./log.js";
 const PLAN: Record<EngineName, { warmup: number; runs: number }> = {
   vm: { warmup: 10, runs: 60 },
   quickjs: { warmup: 5, runs: 20 },
+  wasm: { warmup: 2, runs: 10 },
 };
 
 /** Milliseconds per guarded failing flow (median), on `engine`. */

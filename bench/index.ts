@@ -17,6 +17,7 @@ import { measureExplorer } from "./explorer-speed.js";
 import { measureLintCorpus } from "./lint-corpus.js";
 import { measureBundling } from "./bundle-timing.js";
 import { measureSuite } from "./suite-timing.js";
+import { measureWasmEngine } from "./wasm-engine.js";
 import { info } from "./log.js";
 
 interface Section {
@@ -34,6 +35,7 @@ const SECTIONS: Section[] = [
   { name: "Linter (corpus of examples/ and bench/contracts/lint-corpus/)", keys: ["lintPrecision", "lintRecall", "lintFilesPerSec"], run: measureLintCorpus },
   { name: "Contract bundling, first run", keys: ["bundleColdMs", "bundleNextMs"], run: measureBundling },
   { name: "Test suite", keys: ["suiteMs"], run: () => measureSuite(suite) },
+  { name: "wasm engine (chain-exact)", keys: ["wasmCallMs", "wasmBuildMs", "wasmToolchainMs"], run: measureWasmEngine },
 ];
 
 let suite = false;
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
 
   const figures: Partial<Record<FigureKey, Figure>> = {};
   const details: BenchResult["details"] = [];
+  const structured: Record<string, unknown> = {};
   for (const section of SECTIONS) {
     const start = Date.now();
     let result: SectionResult;
@@ -70,10 +73,11 @@ async function main(): Promise<number> {
     }
     for (const k of section.keys) figures[k] = result.figures[k] ?? { value: null, reason: "not reported by its measurement" };
     for (const [label, value] of result.details) details.push([section.name, label, value]);
+    Object.assign(structured, result.structured ?? {});
     info(`${section.name}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
   }
 
-  const result: BenchResult = { figures: figures as Record<FigureKey, Figure>, details, machine };
+  const result: BenchResult = { figures: figures as Record<FigureKey, Figure>, details, machine, structured };
   for (const k of FIGURE_KEYS) if (!result.figures[k]) result.figures[k] = { value: null, reason: "no section measures it" };
   if (json) {
     for (const [section, label, value] of details) info(`${section} | ${label}: ${value}`);

@@ -11,6 +11,8 @@ export interface BenchResult {
   /** [section, label, value] */
   details: [string, string, string][];
   machine: MachineInfo;
+  /** Extra JSON keys (structured results such as `nearSdkJsBenchmark`). */
+  structured?: Record<string, unknown>;
 }
 
 const thousands = (v: number) => v.toLocaleString("en-US");
@@ -33,6 +35,9 @@ const UNIT: Record<FigureKey, (v: number) => string> = {
   bundleColdMs: (v) => `${thousands(v)} ms`,
   bundleNextMs: (v) => `${thousands(v)} ms`,
   suiteMs: (v) => `${thousands(v)} ms`,
+  wasmCallMs: (v) => `${v} ms`,
+  wasmBuildMs: (v) => `${thousands(v)} ms`,
+  wasmToolchainMs: (v) => `${thousands(v)} ms`,
 };
 
 /** The JSON line: no newline inside, bigint-free. */
@@ -44,6 +49,7 @@ export function toJsonLine(r: BenchResult): string {
     out[k] = f.value;
     if (f.value === null) nullReasons[k] = f.reason;
   }
+  Object.assign(out, r.structured ?? {});
   out.machine = r.machine;
   out.nullReasons = nullReasons;
   return JSON.stringify(out);

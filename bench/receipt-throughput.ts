@@ -22,6 +22,7 @@ const COUNTER = path.join(path.dirname(fileURLToPath(import.meta.url)), "contrac
 const PLAN: Record<EngineName, { receipts: number; warmup: number; runs: number }> = {
   vm: { receipts: 400, warmup: 2, runs: 7 },
   quickjs: { receipts: 100, warmup: 2, runs: 5 },
+  wasm: { receipts: 20, warmup: 1, runs: 3 },
 };
 
 /** Median function-call receipts per second on `engine`; throws if the engine cannot start. */

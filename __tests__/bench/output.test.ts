@@ -23,6 +23,13 @@ describe("bench output", () => {
     expect(parsed.machine).toMatchObject({ cpuModel: "cpu", cores: 2, node: "v20.0.0" });
   });
 
+  test("structured results (the near-sdk-js benchmark rows) are extra keys of the JSON line", () => {
+    const rows = [{ row: "lowlevel-minimal", ratios: { receipt: 0.5, wasmInstruction: 0.4, wasmBytes: 1.02 } }];
+    const parsed = JSON.parse(toJsonLine({ ...result(), structured: { nearSdkJsBenchmark: rows } }));
+    expect(parsed.nearSdkJsBenchmark).toEqual(rows);
+    expect(parsed).toHaveProperty("wasmCallMs");
+  });
+
   test("the markdown table has one row per figure, with target and verdict", () => {
     const md = toMarkdown(result({ schedulesPerSec: { value: null, reason: "explorer missing" }, guardGasRatio: { value: 1.2 } }));
     for (const k of FIGURE_KEYS) expect(md).toMatch(new RegExp(`^\\| ${k} \\|`, "m"));

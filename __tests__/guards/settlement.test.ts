@@ -114,11 +114,25 @@ describe("expiry without the gas to settle", () => {
     // 5.5 Tgas leaves less than the old 0.5 Tgas REFUND_GAS (reported as ERR_INSUFFICIENT_BALANCE before
     // the fix), 6.3 Tgas about 1 Tgas, less than settleGas (the refund, its events, STATE, JavaScript).
     t.worker.setExecutionGas(t.lab, "expire", 5n * TGAS);
-    for (const gas of [5_500_000_000_000n, 6_300_000_000_000n]) {
+    const named = /^Smart contract panicked: ERR_INSUFFICIENT_GAS: cannot (refund 5000000000000000000000000 for \S+ in this call \(gas: \d+ left|settle \S+: \d+ gas left).*retry with more gas/;
+    // On the wasm engine, loading ~0.6 MB of code and nearcore's memory costs come before the check too: the
+    // window where settlement names the shortage starts higher. Walk up to it; below it the call runs out of
+    // gas before settling (which changes nothing either).
+    const onWasm = t.worker.chain.engine === "wasm";
+    const attempts = onWasm ? Array.from({ length: 25 }, (_, i) => 5_200_000_000_000n + BigInt(i) * 200_000_000_000n) : [5_500_000_000_000n, 6_300_000_000_000n];
+    let namedSeen = 0;
+    for (const gas of attempts) {
       const short = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas });
-      expect(panicOf(short)).toMatch(/^Smart contract panicked: ERR_INSUFFICIENT_GAS: cannot (refund 5000000000000000000000000 for \S+ in this call \(gas: \d+ left|settle \S+: \d+ gas left).*retry with more gas/);
+      if (!onWasm || namedSeen > 0 || named.test(panicOf(short))) {
+        expect(panicOf(short)).toMatch(named);
+        namedSeen += 1;
+      } else {
+        expect(panicOf(short)).toBe("Exceeded the prepaid gas.");
+      }
       expect(await t.lab.view<unknown[]>("pending", { keys: [`@${t.alice.accountId}`] })).toHaveLength(1);
+      if (namedSeen === 2) break;
     }
+    expect(namedSeen).toBe(2);
     const retried = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas: 30n * TGAS });
     expect(retried.parseResult()).toEqual({ decision: "refund", settled: true });
     expect(await guardKeys(t.lab)).toEqual([]);

@@ -62,10 +62,14 @@ describe("R18 storage staking", () => {
   });
 
   test("R18: storage_usage = 100 per account + Σ(key + value + 40) per record + code bytes", async () => {
-    const store = await worker.rootAccount.devDeploy(fixture("storage.ts"), { initialBalance: parseNEAR("5") });
     const bundle = await bundleContract(fixture("storage.ts"));
-    const codeBytes = BigInt(new TextEncoder().encode(bundle.code).length);
+    // The deployed code: the bundle's bytes on vm/quickjs, the wasm near-sdk-js build makes on the wasm engine.
+    const deployed = await worker.chain.deployableCode(bundle);
+    const codeBytes = BigInt(worker.chain.engine === "wasm" ? deployed.bytes.length : new TextEncoder().encode(bundle.code).length);
+    const store = await worker.rootAccount.devDeploy(fixture("storage.ts"), { initialBalance: codeBytes * BYTE + parseNEAR("5") });
     expect(worker.chain.account(store.accountId)!.code!.size).toBe(codeBytes);
+    expect(await store.viewCode()).toEqual(deployed.bytes);
+    expect((await store.viewAccount()).storage_usage).toBe(100n + 82n + codeBytes);
     expect(worker.chain.storageUsage(store.accountId)).toBe(100n + 82n + codeBytes);
     await alice.call(store, "noop", {});
     // near-sdk-js saved its STATE record: key "STATE" (5) + value "{}" (2) + 40.
@@ -77,7 +81,7 @@ describe("R18 storage staking", () => {
     expect(await store.view("usage")).toBe((before + 1042n).toString());
     // Overwriting changes only the value's size; removing gives the whole record back.
     expect(BigInt(await alice.call<string>(store, "write", { key: "k1", size: 10 }))).toBe(before + 52n);
-    expect(BigInt(await alice.call<string>(store, "remove", { key: "k1" }))).toBe(before);
+    expect(BigInt(await alice.call<string>(store, "remove_key", { key: "k1" }))).toBe(before);
   });
 
   test("R18: access keys are records too: public key (33) + borsh(AccessKey) + 40 bytes", async () => {
@@ -98,7 +102,8 @@ describe("R18 storage staking", () => {
   });
 
   test("R18: a receipt that would leave balance + locked below storage_usage × 10^19 fails with LackBalanceForState and is rolled back; exactly enough passes", async () => {
-    const store = await worker.rootAccount.devDeploy(fixture("storage.ts"), { initialBalance: parseNEAR("1") });
+    const codeStake = (await worker.chain.deployableCode(await bundleContract(fixture("storage.ts")))).size * BYTE;
+    const store = await worker.rootAccount.devDeploy(fixture("storage.ts"), { initialBalance: codeStake + parseNEAR("1") });
     await alice.call(store, "noop", {});
     const size = 200_000;
     const usageAfter = worker.chain.storageUsage(store.accountId) + BigInt("big".length + size) + 40n;

@@ -55,8 +55,18 @@ describe("R10 deposits and gas attached to new promises", () => {
     const probe = r.parseResult<Record<string, string>>();
     const reserved = BigInt(probe.used_after) - BigInt(probe.used_before);
     const fees = functionCallFees("context", args);
-    // Attached gas plus the new receipt's fees, plus the base cost of the three host calls in between.
-    expect(reserved).toBe(gas + fees + 3n * worker.chain.config.host.base);
+    const host = worker.chain.config.host;
+    if (worker.chain.engine === "wasm") {
+      // On wasm, the code in between also burns its operators and nearcore's memory costs: two promise host
+      // calls and used_gas (3 BASE), reading the account id, method, arguments and amount from memory
+      // (4 READ_MEMORY_BASE at least), decoding the account id: more than that, far less than 1 Tgas.
+      const overhead = reserved - gas - fees;
+      expect(overhead).toBeGreaterThan(3n * host.base + 4n * host.readMemoryBase + host.utf8DecodingBase);
+      expect(overhead).toBeLessThan(TGAS);
+    } else {
+      // Attached gas plus the new receipt's fees, plus the base cost of the three host calls in between.
+      expect(reserved).toBe(gas + fees + 3n * host.base);
+    }
     // The callee runs with exactly the gas attached.
     expect(jsonOf<Record<string, string>>(callOf(r, callee.accountId, "context")).prepaid_gas).toBe(gas.toString());
   });

@@ -1,7 +1,7 @@
 /**
  * Conformance: promises as near-sdk-js contracts see them (R5-R9, R12, R13 of near-semantics.md).
  */
-import { Worker, TGAS, parseNEAR, type Account } from "../../src/testing/index.js";
+import { Worker, TGAS, parseNEAR, bundleContract, type Account } from "../../src/testing/index.js";
 import { fixture, callOf, calls, failureOf, jsonOf, onResultLog, refunds, refundAmounts, entriesOf, amountOf, rewardsOf } from "./helpers.js";
 
 const BIG = { gas: 150n * TGAS };
@@ -141,7 +141,9 @@ describe("R7 what the callback receives", () => {
   });
 
   test("R7: the callback gets Failed when the callee cannot pay for its storage (LackBalanceForState)", async () => {
-    const poor = await worker.rootAccount.devDeploy(fixture("callee.ts"), { initialBalance: parseNEAR("2") });
+    // Enough for its code (the bundle on vm/quickjs, ~0.5 MB of wasm on the wasm engine) plus 1 NEAR: not for 300 KB more.
+    const codeStake = (await worker.chain.deployableCode(await bundleContract(fixture("callee.ts")))).size * worker.chain.config.storageAmountPerByte;
+    const poor = await worker.rootAccount.devDeploy(fixture("callee.ts"), { initialBalance: codeStake + parseNEAR("1") });
     const r = await alice.callRaw(caller, "call_then", { call: { target: poor.accountId, method: "write", args: { key: "big", size: 300_000 }, gas: (60n * TGAS).toString() } }, BIG);
     const b = callOf(r, poor.accountId, "write");
     expect(failureOf(b).kind).toBe("LackBalanceForState");

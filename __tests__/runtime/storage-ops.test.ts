@@ -13,7 +13,7 @@ describe("storage operation counts", () => {
     const id = contract.accountId;
     const noop = callOf(await contract.callRaw(contract, "noop", {}), id, "noop").storageOps!;
     const write = callOf(await contract.callRaw(contract, "write", { key: "k", size: 10 }), id, "write").storageOps!;
-    const remove = callOf(await contract.callRaw(contract, "remove", { key: "k" }), id, "remove").storageOps!;
+    const remove = callOf(await contract.callRaw(contract, "remove_key", { key: "k" }), id, "remove_key").storageOps!;
     // near-sdk-js reads and writes its STATE record around every call: that is the baseline.
     expect(noop.writes).toBeGreaterThan(0);
     expect(write).toEqual({ ...noop, writes: noop.writes + 1 });

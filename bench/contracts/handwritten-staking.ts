@@ -16,7 +16,7 @@
  * Storage: the flag is one record `p:<account>` → `1`, written with a single storage_write whose return
  * value says whether a flag was already there (the panic that follows undoes the write).
  */
-import { NearBindgen, call, view, initialize, near, LookupMap, NearPromise } from "near-sdk-js";
+import { NearBindgen, call, view, initialize, near, LookupMap, NearPromise, encode, str } from "near-sdk-js";
 
 const TGAS = 1_000_000_000_000n;
 /** Static gas of the validator's `stake`; it also receives the unused gas of deposit_and_stake. */
@@ -49,7 +49,9 @@ export class HandwrittenStaking {
     if (amount === 0n) throw new Error("attach the amount to stake (at least 1 yoctoNEAR)");
     if (near.storageWrite(pendingKey(user), "1")) throw new Error(`${user} already has a stake in flight: retry once it settles`);
     return NearPromise.new(this.validator)
-      .functionCallWeight("stake", "{}", amount, STAKE_GAS, 1n)
+      // Not functionCallWeight: near-sdk-js 2.0 hands builder.c a Uint8Array it reads as a string, so the
+      // validator would get "123,125" instead of "{}". The UTF-8 bytes as a Latin-1 string arrive intact.
+      .functionCallWeightRaw("stake", str(encode("{}")) as unknown as Uint8Array, amount, STAKE_GAS, 1n)
       .then(
         NearPromise.new(near.currentAccountId()).functionCall(
           "on_staked",

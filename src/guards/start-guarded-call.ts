@@ -3,7 +3,7 @@
  * arguments), then records the operation (taking its locks and hold, staging its credit) and returns the
  * promise chain `external(s).then(callback)` for M to return.
  */
-import { near, NearPromise, validateAccountId } from "near-sdk-js";
+import { near, NearPromise, validateAccountId, encode, str } from "near-sdk-js";
 import { GuardError } from "../core/errors";
 import { emitGuardEvent, type GuardEventData } from "../core/events";
 import { createOperation } from "../core/operation-ledger";
@@ -255,7 +255,12 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
 
   let external: NearPromise | null = null;
   for (const x of prepared) {
-    const promise = NearPromise.new(x.c.contractId).functionCallWeight(x.c.method, x.args, x.deposit, x.gas, x.weight);
+    // Not functionCallWeight: near-sdk-js 2.0 hands builder.c a Uint8Array that builder.c reads as a string
+    // (JS_ToCStringLenRaw), so the callee would receive "123,34,…" instead of the JSON. builder.c passes a
+    // one-byte string on byte for byte: the UTF-8 bytes as a Latin-1 string arrive intact (typed Uint8Array
+    // in near-sdk-js, read as a string by builder.c). The wasm engine runs builder.c and shows the difference.
+    const rawArgs = str(encode(x.args)) as unknown as Uint8Array;
+    const promise = NearPromise.new(x.c.contractId).functionCallWeightRaw(x.c.method, rawArgs, x.deposit, x.gas, x.weight);
     external = external ? external.and(promise) : promise;
   }
   const callbackArgs = json(Object.assign({}, cb.args ?? {}, { op: op.id }));

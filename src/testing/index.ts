@@ -13,7 +13,7 @@
 // First: names every missing optional peer dependency before a module that needs one loads.
 export { testingDependenciesChecked } from "./check-dependencies.js";
 export { Worker, type WorkerOptions } from "./workspaces/worker.js";
-export { Account, type PendingTransaction, type CallOptions, type DevDeployOptions, type AccountBalance, type ContractState } from "./workspaces/account.js";
+export { Account, type PendingTransaction, type CallOptions, type DevDeployOptions, type AccountBalance, type AccountView, type ContractState } from "./workspaces/account.js";
 export { TransactionResult, TransactionFailedError } from "./workspaces/transaction-result.js";
 export { parseNEAR, toYocto, encodeArgs, type Amount } from "./workspaces/args.js";
 export { NEAR, InvalidNearAmountError } from "./workspaces/near-amount.js";

@@ -203,8 +203,11 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
       (index: unknown, method: unknown, args: unknown, amount: unknown, gas: unknown, weight: unknown) => {
         const i = u64(index, "promise_index");
         const m = cstr(method);
-        // builder.c reads these arguments as a raw (latin1) string; near-sdk-js hands a Uint8Array.
-        const b = ArrayBuffer.isView(args) ? bytes(args, "arguments") : latin1Bytes(cstr(args));
+        // builder.c reads these arguments with JS_ToCStringLenRaw: the bytes of the value converted to a string
+        // when it is a one-byte (Latin-1) string, nothing when it has wider characters. near-sdk-js 2.0's
+        // functionCallWeight hands it a Uint8Array, which becomes "123,34,…" on chain, and here too.
+        const text = cstr(args);
+        const b = /[^\u0000-\u00ff]/.test(text) ? new Uint8Array(0) : latin1Bytes(text);
         logic.promiseBatchActionFunctionCall(i, m, b, u128(amount, "amount"), u64(gas, "gas"), u64(weight, "weight"));
       },
       true,

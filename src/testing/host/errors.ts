@@ -11,7 +11,10 @@ export type AbortKind =
   | "MethodNotFound"
   | "MethodEmptyName"
   | "CodeDoesNotExist"
-  | "NewReceiptValidationError";
+  | "NewReceiptValidationError"
+  | "WasmTrap"
+  | "CompilationError"
+  | "LinkError";
 
 /** Thrown inside the contract when the call must abort; caught by the runtime, never by design by the contract. */
 export class HostAbort extends Error {
@@ -36,9 +39,13 @@ export function abortMessage(kind: AbortKind, detail: string): string {
     case "ProhibitedInView":
       return `ProhibitedInView { method_name: "${detail}" }`;
     case "MethodNotFound":
-      return "MethodResolveError(MethodNotFound)";
+      return `MethodResolveError(${detail || "MethodNotFound"})`;
     case "MethodEmptyName":
       return "MethodResolveError(MethodEmptyName)";
+    case "CompilationError":
+      return `CompilationError(${detail})`;
+    case "LinkError":
+      return `LinkError { msg: ${JSON.stringify(detail)} }`;
     case "CodeDoesNotExist":
       return `CompilationError(CodeDoesNotExist { account_id: "${detail}" })`;
     default:

@@ -10,6 +10,15 @@ import { storageKey } from "../runtime/state.js";
 import { isValidAccountId } from "../runtime/account-id.js";
 import { methodNamesBytes, utf8Length } from "../runtime/fees.js";
 import { HostAbort, abortMessage, type AbortKind } from "./errors.js";
+import { GasProfile } from "../runtime/gas-profile.js";
+
+/**
+ * The bytes of a log or panic message: in hand (the JavaScript env), or a reader the wasm engine's raw env
+ * gives, called once the decoding base is paid with the log length still allowed, so that it can fail with
+ * TotalLogLengthExceeded before reading (or paying for) more memory than that, as nearcore's
+ * `get_utf8_string` does.
+ */
+export type MessageSource = Uint8Array | ((remainingLogLength: number) => Uint8Array);
 
 /** Everything a function call can learn about its context. */
 export interface VMContext {
@@ -77,6 +86,14 @@ export class VMLogic {
   storageUsage: bigint;
   /** Storage host calls made so far (counted once their gas is paid). */
   readonly storageOps: StorageOpCounts = { reads: 0, writes: 0, removes: 0, hasKeys: 0 };
+  /** Gas per nearcore cost name (host costs and the send fees of created receipts). */
+  readonly profile = new GasProfile();
+  /**
+   * Called before every gas charge and before a host call returns data: the wasm engine brings its
+   * instruction counter up to date here, so that host costs and wasm instructions count against one budget
+   * in the order they happened.
+   */
+  beforeCharge: (() => void) | null = null;
 
   constructor(
     readonly ctx: VMContext,
@@ -101,18 +118,20 @@ export class VMLogic {
   enter(name: string, prohibitedInView = false): void {
     if (this.abort) throw this.abort;
     if (prohibitedInView && this.ctx.isView) this.fail("ProhibitedInView", name);
-    this.burn(this.config.host.base);
+    this.burn(this.config.host.base, "BASE");
   }
 
   // ---------------------------------------------------------------- gas
 
-  /** Burns gas (it is spent) and uses it (counts against the prepaid gas). */
-  burn(gas: bigint): void {
+  /** Burns gas (it is spent) and uses it (counts against the prepaid gas); `cost` names it in the profile. */
+  burn(gas: bigint, cost?: string): void {
+    if (cost) this.profile.add("WASM_HOST_COST", cost, gas);
     this.deduct(gas, gas);
   }
 
   /** nearcore's `deduct_gas`: burn and use, failing with GasExceeded / GasLimitExceeded. */
   deduct(burn: bigint, use: bigint): void {
+    this.beforeCharge?.();
     const newBurnt = this.burntGas + burn;
     const newUsed = this.usedGas + use;
     if (newBurnt <= this.config.limits.maxGasBurnt && newUsed <= this.ctx.prepaidGas) {
@@ -138,8 +157,9 @@ export class VMLogic {
     return this.fail(this.ctx.prepaidGas > this.config.limits.maxGasBurnt ? "GasLimitExceeded" : "GasExceeded");
   }
 
-  /** Burns the send fee and reserves the exec fee of an action created by this call. */
-  payActionFee(fee: Fee, sendNotSir = fee.send, times = 1n): void {
+  /** Burns the send fee and reserves the exec fee of an action created by this call; `cost` names it in the profile. */
+  payActionFee(fee: Fee, sendNotSir = fee.send, times = 1n, cost?: string): void {
+    if (cost) this.profile.add("ACTION_COST", cost, sendNotSir * times);
     this.deduct(sendNotSir * times, (sendNotSir + fee.exec) * times);
   }
 
@@ -148,7 +168,8 @@ export class VMLogic {
   readRegister(id: bigint): Uint8Array | undefined {
     const data = this.registers.get(id);
     if (data === undefined) return undefined;
-    this.burn(this.config.host.readRegisterBase + this.config.host.readRegisterByte * BigInt(data.length));
+    this.burn(this.config.host.readRegisterBase, "READ_REGISTER_BASE");
+    this.burn(this.config.host.readRegisterByte * BigInt(data.length), "READ_REGISTER_BYTE");
     return data;
   }
 
@@ -165,7 +186,8 @@ export class VMLogic {
    */
   writeRegister(id: bigint, data: Uint8Array): void {
     const limits = this.config.limits;
-    this.burn(this.config.host.writeRegisterBase + this.config.host.writeRegisterByte * BigInt(data.length));
+    this.burn(this.config.host.writeRegisterBase, "WRITE_REGISTER_BASE");
+    this.burn(this.config.host.writeRegisterByte * BigInt(data.length), "WRITE_REGISTER_BYTE");
     if (data.length > limits.maxRegisterSize) this.fail("HostError", "MemoryAccessViolation");
     if (this.registers.size >= limits.maxNumberRegisters) this.fail("HostError", "MemoryAccessViolation");
     const old = this.registers.get(id);
@@ -177,12 +199,13 @@ export class VMLogic {
 
   // ---------------------------------------------------------------- logs and return
 
-  private totalLogLengthExceeded(added: number): never {
+  /** TotalLogLengthExceeded for a message of `added` bytes. */
+  totalLogLengthExceeded(added: number): never {
     return this.fail("HostError", `TotalLogLengthExceeded { length: ${this.totalLogLength + added}, limit: ${this.config.limits.maxTotalLogLength} }`);
   }
 
   /** Bytes a log or panic message may still take (`max_total_log_length` minus the logs so far). */
-  private remainingLogLength(): number {
+  remainingLogLength(): number {
     return Math.max(0, this.config.limits.maxTotalLogLength - this.totalLogLength);
   }
 
@@ -190,11 +213,12 @@ export class VMLogic {
    * nearcore's `get_utf8_string`: pays the decoding base, rejects a message longer than the log length
    * left (TotalLogLengthExceeded) before paying for its bytes, then decodes it (BadUTF8).
    */
-  private readUtf8(bytes: Uint8Array): string {
+  private readUtf8(source: MessageSource): string {
     const h = this.config.host;
-    this.burn(h.utf8DecodingBase);
+    this.burn(h.utf8DecodingBase, "UTF8_DECODING_BASE");
+    const bytes = typeof source === "function" ? source(this.remainingLogLength()) : source;
     if (bytes.length > this.remainingLogLength()) this.totalLogLengthExceeded(bytes.length);
-    this.burn(h.utf8DecodingByte * BigInt(bytes.length));
+    this.burn(h.utf8DecodingByte * BigInt(bytes.length), "UTF8_DECODING_BYTE");
     try {
       return strictUtf8.decode(bytes);
     } catch {
@@ -203,12 +227,13 @@ export class VMLogic {
   }
 
   /** nearcore's `get_utf16_string`: the same for UTF-16LE (BadUTF16 for an odd length or a lone surrogate). */
-  private readUtf16(bytes: Uint8Array): string {
+  private readUtf16(source: MessageSource): string {
     const h = this.config.host;
-    this.burn(h.utf16DecodingBase);
+    this.burn(h.utf16DecodingBase, "UTF16_DECODING_BASE");
+    const bytes = typeof source === "function" ? source(this.remainingLogLength()) : source;
     if (bytes.length % 2 !== 0) this.fail("HostError", "BadUTF16");
     if (bytes.length > this.remainingLogLength()) this.totalLogLengthExceeded(bytes.length);
-    this.burn(h.utf16DecodingByte * BigInt(bytes.length));
+    this.burn(h.utf16DecodingByte * BigInt(bytes.length), "UTF16_DECODING_BYTE");
     let s = "";
     for (let i = 0; i < bytes.length; i += 2) {
       const unit = bytes[i] | (bytes[i + 1] << 8);
@@ -231,7 +256,8 @@ export class VMLogic {
    */
   private pushLog(message: string): void {
     const length = utf8Length(message);
-    this.burn(this.config.host.logBase + this.config.host.logByte * BigInt(length));
+    this.burn(this.config.host.logBase, "LOG_BASE");
+    this.burn(this.config.host.logByte * BigInt(length), "LOG_BYTE");
     if (this.totalLogLength + length > this.config.limits.maxTotalLogLength) this.totalLogLengthExceeded(length);
     this.totalLogLength += length;
     this.logs.push(message);
@@ -243,13 +269,13 @@ export class VMLogic {
   }
 
   /** `log_utf8` (near-sdk-js's `env.log` and `env.log_utf8`): limits checked in nearcore's order (R26). */
-  logUtf8(bytes: Uint8Array): void {
+  logUtf8(bytes: MessageSource): void {
     this.checkCanAddLog();
     this.pushLog(this.readUtf8(bytes));
   }
 
   /** `log_utf16`. */
-  logUtf16(bytes: Uint8Array): void {
+  logUtf16(bytes: MessageSource): void {
     this.checkCanAddLog();
     this.pushLog(this.readUtf16(bytes));
   }
@@ -268,6 +294,7 @@ export class VMLogic {
       const perByte = receiver.receiverId === this.ctx.currentAccountId ? f.dataReceiptCreationPerByteSir : f.dataReceiptCreationPerByte;
       gas += (perByte.send + perByte.exec) * BigInt(value.length);
     }
+    if (gas > 0n) this.profile.add("ACTION_COST", "NEW_DATA_RECEIPT_BYTE", gas);
     this.burn(gas);
     this.returnData = { kind: "value", value: value.slice() };
   }
@@ -284,7 +311,7 @@ export class VMLogic {
    * being paid for or counted: the stack frames of an uncaught exception, which differ between engines
    * and from the chain's.
    */
-  panicUtf8(bytes: Uint8Array, unpaidSuffix = ""): never {
+  panicUtf8(bytes: MessageSource, unpaidSuffix = ""): never {
     return this.fail("GuestPanic", this.readUtf8(bytes) + unpaidSuffix);
   }
 
@@ -292,6 +319,10 @@ export class VMLogic {
 
   private trieCost(keyLength: number): bigint {
     return this.config.host.touchingTrieNode * BigInt(keyLength + 1);
+  }
+
+  private burnTrie(keyLength: number): void {
+    this.burn(this.trieCost(keyLength), "TOUCHING_TRIE_NODE");
   }
 
   /** KeyLengthExceeded (R28): checked after the operation's base cost, before its per-byte cost. */
@@ -302,16 +333,18 @@ export class VMLogic {
 
   storageWrite(key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
     const h = this.config.host;
-    this.burn(h.storageWriteBase);
+    this.burn(h.storageWriteBase, "STORAGE_WRITE_BASE");
     this.checkKey(key);
     const limit = this.config.limits.maxLengthStorageValue;
     if (value.length > limit) this.fail("HostError", `ValueLengthExceeded { length: ${value.length}, limit: ${limit} }`);
-    this.burn(h.storageWriteKeyByte * BigInt(key.length) + h.storageWriteValueByte * BigInt(value.length) + this.trieCost(key.length));
+    this.burn(h.storageWriteKeyByte * BigInt(key.length), "STORAGE_WRITE_KEY_BYTE");
+    this.burn(h.storageWriteValueByte * BigInt(value.length), "STORAGE_WRITE_VALUE_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.writes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
     if (old) {
-      this.burn(h.storageWriteEvictedByte * BigInt(old.length));
+      this.burn(h.storageWriteEvictedByte * BigInt(old.length), "STORAGE_WRITE_EVICTED_BYTE");
       this.storageUsage += BigInt(value.length) - BigInt(old.length);
     } else {
       this.storageUsage += BigInt(key.length + value.length) + this.config.storageRecordOverheadBytes;
@@ -322,25 +355,27 @@ export class VMLogic {
 
   storageRead(key: Uint8Array): Uint8Array | undefined {
     const h = this.config.host;
-    this.burn(h.storageReadBase);
+    this.burn(h.storageReadBase, "STORAGE_READ_BASE");
     this.checkKey(key);
-    this.burn(h.storageReadKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageReadKeyByte * BigInt(key.length), "STORAGE_READ_KEY_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.reads += 1;
     const value = this.account.storage.get(storageKey(key));
-    if (value) this.burn(h.storageReadValueByte * BigInt(value.length));
+    if (value) this.burn(h.storageReadValueByte * BigInt(value.length), "STORAGE_READ_VALUE_BYTE");
     return value;
   }
 
   storageRemove(key: Uint8Array): Uint8Array | undefined {
     const h = this.config.host;
-    this.burn(h.storageRemoveBase);
+    this.burn(h.storageRemoveBase, "STORAGE_REMOVE_BASE");
     this.checkKey(key);
-    this.burn(h.storageRemoveKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageRemoveKeyByte * BigInt(key.length), "STORAGE_REMOVE_KEY_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.removes += 1;
     const k = storageKey(key);
     const old = this.account.storage.get(k);
     if (old) {
-      this.burn(h.storageRemoveRetValueByte * BigInt(old.length));
+      this.burn(h.storageRemoveRetValueByte * BigInt(old.length), "STORAGE_REMOVE_RET_VALUE_BYTE");
       this.account.storage.delete(k);
       this.storageUsage -= BigInt(key.length + old.length) + this.config.storageRecordOverheadBytes;
     }
@@ -349,9 +384,10 @@ export class VMLogic {
 
   storageHasKey(key: Uint8Array): boolean {
     const h = this.config.host;
-    this.burn(h.storageHasKeyBase);
+    this.burn(h.storageHasKeyBase, "STORAGE_HAS_KEY_BASE");
     this.checkKey(key);
-    this.burn(h.storageHasKeyByte * BigInt(key.length) + this.trieCost(key.length));
+    this.burn(h.storageHasKeyByte * BigInt(key.length), "STORAGE_HAS_KEY_BYTE");
+    this.burnTrie(key.length);
     this.storageOps.hasKeys += 1;
     return this.account.storage.has(storageKey(key));
   }
@@ -372,12 +408,15 @@ export class VMLogic {
   private newReceipt(receiverId: string, dependsOn: number[]): bigint {
     this.checkAccountId(receiverId);
     const f = this.config.fees;
-    this.payActionFee(f.actionReceiptCreation);
+    this.payActionFee(f.actionReceiptCreation, f.actionReceiptCreation.send, 1n, "NEW_ACTION_RECEIPT");
     // Each input dependency costs a data receipt (nearcore's data_receipt_creation_config). nearcore's
     // `pay_gas_for_new_receipt` burns both its send and its exec fee here ("both creation and execution for
     // data receipts are considered burnt gas"): nobody burns the exec part later, so reserving it instead
     // would take it from the signer without counting it as burnt (R16: the signer pays exactly the gas burnt).
-    for (let i = 0; i < dependsOn.length; i++) this.burn(f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
+    for (let i = 0; i < dependsOn.length; i++) {
+      this.profile.add("ACTION_COST", "NEW_DATA_RECEIPT_BASE", f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
+      this.burn(f.dataReceiptCreationBase.send + f.dataReceiptCreationBase.exec);
+    }
     this.newReceipts.push({ receiverId, actions: [], dependsOn, weights: [] });
     return this.checkedPushPromise({ kind: "receipt", receiptIndex: this.newReceipts.length - 1 });
   }
@@ -407,7 +446,8 @@ export class VMLogic {
   promiseAnd(indices: bigint[]): bigint {
     const h = this.config.host;
     // nearcore charges promise_and_per_promise per byte of the u64 index array it reads (8 per index).
-    this.burn(h.promiseAndBase + h.promiseAndPerPromise * 8n * BigInt(indices.length));
+    this.burn(h.promiseAndBase, "PROMISE_AND_BASE");
+    this.burn(h.promiseAndPerPromise * 8n * BigInt(indices.length), "PROMISE_AND_PER_PROMISE");
     const receiptIndices: number[] = [];
     for (const idx of indices) {
       const entry = this.promises[Number(idx)];
@@ -424,12 +464,12 @@ export class VMLogic {
     return this.checkedPushPromise({ kind: "and", receiptIndices });
   }
 
-  private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n): number {
+  private addAction(promiseIndex: bigint, action: Action, fee: Fee, sendFee = fee.send, times = 1n, cost: string = actionCostName(action)): number {
     const receiptIndex = this.receiptIndexOf(promiseIndex);
     const receipt = this.newReceipts[receiptIndex];
     // No limit on the number of actions, the method name or the arguments here: as in nearcore, they are
     // checked when the call's new receipts are validated after the call (apply-receipt.ts, verifier.ts).
-    this.payActionFee(fee, sendFee, times);
+    this.payActionFee(fee, sendFee, times, cost);
     receipt.actions.push(action);
     return receipt.actions.length - 1;
   }
@@ -450,7 +490,8 @@ export class VMLogic {
     const sir = this.isSir(promiseIndex);
     const bytes = BigInt(utf8Length(methodName) + args.length);
     const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
-    this.payActionFee(f.functionCallBase);
+    this.payActionFee(f.functionCallBase, f.functionCallBase.send, 1n, "FUNCTION_CALL_BASE");
+    this.profile.add("ACTION_COST", "FUNCTION_CALL_BYTE", perByte.send * bytes);
     this.deduct(perByte.send * bytes, (perByte.send + perByte.exec) * bytes);
     // Attached gas is reserved for the new receipt immediately (R10).
     this.deduct(0n, gas);
@@ -472,7 +513,7 @@ export class VMLogic {
     const limit = this.config.limits.maxContractSize;
     if (code.length > limit) this.fail("HostError", `ContractSizeExceeded { size: ${code.length}, limit: ${limit} }`);
     const f = this.config.fees;
-    this.payActionFee(f.deployContractPerByte, f.deployContractPerByte.send, BigInt(code.length));
+    this.payActionFee(f.deployContractPerByte, f.deployContractPerByte.send, BigInt(code.length), "DEPLOY_CONTRACT_BYTE");
     this.addAction(promiseIndex, { type: "DeployContract", code: code.slice() }, f.deployContractBase);
   }
 
@@ -526,7 +567,7 @@ export class VMLogic {
   }
 
   promiseReturn(promiseIndex: bigint): void {
-    this.burn(this.config.host.promiseReturn);
+    this.burn(this.config.host.promiseReturn, "PROMISE_RETURN");
     const entry = this.promises[Number(promiseIndex)];
     if (promiseIndex >= BigInt(this.promises.length) || !entry) this.fail("HostError", `InvalidPromiseIndex { promise_idx: ${promiseIndex} }`);
     if (entry.kind !== "receipt") this.fail("HostError", "CannotReturnJointPromise");
@@ -567,4 +608,26 @@ function splitMethodNames(raw: Uint8Array): string[] | null {
     start = i + 1;
   }
   return names;
+}
+
+/** nearcore's ActionCosts name of an action's base fee. */
+function actionCostName(action: Action): string {
+  switch (action.type) {
+    case "CreateAccount":
+      return "CREATE_ACCOUNT";
+    case "DeployContract":
+      return "DEPLOY_CONTRACT_BASE";
+    case "FunctionCall":
+      return "FUNCTION_CALL_BASE";
+    case "Transfer":
+      return "TRANSFER";
+    case "Stake":
+      return "STAKE";
+    case "AddKey":
+      return action.permission.kind === "FullAccess" ? "ADD_FULL_ACCESS_KEY" : "ADD_FUNCTION_CALL_KEY_BASE";
+    case "DeleteKey":
+      return "DELETE_KEY";
+    case "DeleteAccount":
+      return "DELETE_ACCOUNT";
+  }
 }

@@ -1,28 +1,30 @@
 /**
- * Engine selection shared by the loaders: `vm` (a bare V8 context, fast, the default) or `quickjs` (the
- * QuickJS interpreter near-sdk-js contracts run in on chain, compiled to wasm; slower, closer to the chain).
- * The same test files run on either: `Worker.init({ engine: "quickjs" })`, or for a whole run the
+ * Engine selection shared by the loaders: `vm` (a bare V8 context, fast, the default), `quickjs` (the
+ * QuickJS interpreter near-sdk-js contracts run in on chain, compiled to wasm; slower, closer to the chain)
+ * or `wasm` (the contract built to wasm exactly as `near-sdk-js build` does, run on nearcore's raw host
+ * functions and metered per wasm operator: chain-exact gas and code size, needs a wasm toolchain).
+ * The same test files run on each: `Worker.init({ engine: "quickjs" })`, or for a whole run the
  * environment variable `NEAR_CALLBACK_GUARDS_ENGINE=quickjs`. An explicit option wins over the variable.
  */
 
-/** The JavaScript engine that runs contract code. */
-export type EngineName = "vm" | "quickjs";
+/** The engine that runs contract code. */
+export type EngineName = "vm" | "quickjs" | "wasm";
 
 /** Environment variable that selects the engine for every chain that does not choose one itself. */
 export const ENGINE_ENV_VAR = "NEAR_CALLBACK_GUARDS_ENGINE";
 
-const ENGINES: readonly EngineName[] = ["vm", "quickjs"];
+const ENGINES: readonly EngineName[] = ["vm", "quickjs", "wasm"];
 
 /** The engine to use: the explicit option, else `NEAR_CALLBACK_GUARDS_ENGINE`, else `vm`. */
 export function resolveEngine(option?: EngineName): EngineName {
   if (option !== undefined) {
-    if (!ENGINES.includes(option)) throw new RangeError(`Unknown engine "${String(option)}": use "vm" or "quickjs"`);
+    if (!ENGINES.includes(option)) throw new RangeError(`Unknown engine "${String(option)}": use "vm", "quickjs" or "wasm"`);
     return option;
   }
   const fromEnv = typeof process !== "undefined" ? process.env[ENGINE_ENV_VAR]?.trim() : undefined;
   if (!fromEnv) return "vm";
   if (!ENGINES.includes(fromEnv as EngineName)) {
-    throw new RangeError(`${ENGINE_ENV_VAR}=${fromEnv} is not an engine: use "vm" or "quickjs"`);
+    throw new RangeError(`${ENGINE_ENV_VAR}=${fromEnv} is not an engine: use "vm", "quickjs" or "wasm"`);
   }
   return fromEnv as EngineName;
 }

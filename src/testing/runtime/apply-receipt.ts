@@ -15,6 +15,9 @@ import { isDirectSubAccount, isImplicitAccountId } from "./account-id.js";
 import { runFunctionCall } from "./function-call.js";
 import { validateNewReceipt } from "./verifier.js";
 import type { CompiledContract } from "../loader/vm-engine.js";
+import type { EngineName } from "../loader/engines.js";
+import { GasProfile, type GasProfileEntry } from "./gas-profile.js";
+import { execFeeProfile } from "./fees.js";
 import type { NewReceipt, ValidatorInfo } from "../host/vm-logic.js";
 
 export const SYSTEM_ACCOUNT = "system";
@@ -28,9 +31,12 @@ export interface ApplyContext {
   epochHeight: bigint;
   registrarAccountId: string;
   compile: (code: ContractCode) => CompiledContract;
+  engine?: EngineName;
   codeFromBytes: (bytes: Uint8Array) => ContractCode;
   validators: ValidatorInfo;
   executionGas: (accountId: string, method: string) => bigint;
+  /** A test's `setExecutionGas` for the method, if any: on a metered (wasm) contract it replaces the measured operators. */
+  executionGasOverride?: (accountId: string, method: string) => bigint | undefined;
   fault: (accountId: string, method: string) => { kind: "fail" | "exhaustGas"; message?: string } | undefined;
 }
 
@@ -47,6 +53,8 @@ export interface ApplyResult {
   methodName?: string;
   /** Storage host calls of the receipt's function calls; undefined when it ran none. */
   storageOps?: StorageOpCounts;
+  /** Gas by nearcore cost (absent for refunds, which burn nothing). */
+  gasProfile?: GasProfileEntry[];
 }
 
 type ActionOutcome = { ok: true; returnReceipt?: number; value?: Uint8Array } | { ok: false; failure: ReceiptFailure };
@@ -71,6 +79,8 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
   let result: ActionOutcome = { ok: true };
   let methodName: string | undefined;
   let storageOps: StorageOpCounts | undefined;
+  const profile = new GasProfile();
+  profile.add("ACTION_COST", "NEW_ACTION_RECEIPT", config.fees.actionReceiptCreation.exec);
 
   for (let index = 0; index < receipt.actions.length; index++) {
     const action = receipt.actions[index];
@@ -79,6 +89,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     // Transfer returns empty bytes even when a function call earlier in it returned a value.
     result = { ok: true };
     const fee = execFee(config, action, sir);
+    for (const [cost, gas] of execFeeProfile(config, action, sir)) profile.add("ACTION_COST", cost, gas);
     gasBurnt += fee;
     gasUsed += fee;
     if (action.type === "FunctionCall") methodName = action.methodName;
@@ -167,6 +178,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           account,
           code: account.code,
           compile: ctx.compile,
+          engine: ctx.engine,
           currentAccountId: receiverId,
           signerAccountId: receipt.signerId,
           signerAccountPk: receipt.signerPublicKey,
@@ -185,9 +197,11 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           storageUsage: storageUsage(account, config),
           validators: ctx.validators,
           executionGas: ctx.executionGas(receiverId, action.methodName),
+          executionGasOverride: ctx.executionGasOverride?.(receiverId, action.methodName),
           fault: ctx.fault(receiverId, action.methodName),
         });
         logs.push(...call.logs);
+        profile.merge(call.profile);
         storageOps = addStorageOps(storageOps, call.storageOps);
         gasBurnt += call.burntGas;
         gasUsed += call.usedGas;
@@ -279,7 +293,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     status = result.ok ? { type: "SuccessValue", value: result.value ?? new Uint8Array(0) } : { type: "Failure", failure: result.failure };
   }
 
-  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps };
+  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps, ...(isRefund ? {} : { gasProfile: profile.entries() }) };
 
   function buildReceipts(parent: ActionReceipt, list: NewReceipt[]): ActionReceipt[] {
     const built: ActionReceipt[] = list.map((r, i) => ({

@@ -21,6 +21,9 @@ import { compileForQuickJS, isQuickJSLoaded, loadQuickJS } from "../loader/quick
 import { resolveEngine, type EngineName } from "../loader/engines.js";
 import { exportedNames, type ContractBundle } from "../loader/bundle-contract.js";
 import { sha256 } from "@noble/hashes/sha256";
+import { isWasm, readExports, readSections, SECTION } from "../host/meter/wasm-binary.js";
+import { buildContractWasm } from "../loader/wasm/build-contract-wasm.js";
+import { loadWasmToolchain } from "../loader/wasm/toolchain.js";
 import { bytesToHex } from "@noble/hashes/utils";
 import type { TraceEntry } from "./trace.js";
 
@@ -55,9 +58,11 @@ export interface ChainOptions {
   /** Account allowed to create top-level accounts (default "registrar"). */
   registrarAccountId?: string;
   /**
-   * JavaScript engine for contract code: `vm` (default) or `quickjs` (the chain's interpreter, slower).
-   * Without this option `NEAR_CALLBACK_GUARDS_ENGINE` decides. `quickjs` loads asynchronously: await
-   * `chain.ready()` before `step()`, `runUntilIdle()` or `view()` (`Worker.init` and `wait()` do).
+   * Engine for contract code: `vm` (default), `quickjs` (the chain's interpreter, slower) or `wasm` (the
+   * contract built to wasm as `near-sdk-js build` does, metered per operator: chain-exact gas and size).
+   * Without this option `NEAR_CALLBACK_GUARDS_ENGINE` decides. `quickjs` loads asynchronously and `wasm`
+   * prepares its toolchain: await `chain.ready()` before `step()`, `runUntilIdle()` or `view()`
+   * (`Worker.init` and `wait()` do). Prebuilt `.wasm` contracts run through the wasm host on every engine.
    */
   engine?: EngineName;
 }
@@ -171,24 +176,46 @@ export class Chain {
     return a ? requiredStorageBalance(a, this.config) : 0n;
   }
 
-  /** Registers a bundle so that DeployContract actions carrying its bytes resolve to it. */
+  /** Registers a bundle as JavaScript code (the `vm`/`quickjs` engines) so that DeployContract actions carrying its bytes resolve to it. */
   registerCode(bundle: ContractBundle): ContractCode {
-    const code: ContractCode = { hash: bundle.hash, source: bundle.code, size: BigInt(enc.encode(bundle.code).length), methods: bundle.methods, sourcePath: bundle.sourcePath };
+    const bytes = enc.encode(bundle.code);
+    const code: ContractCode = { hash: bundle.hash, kind: "js", bytes, source: bundle.code, size: BigInt(bytes.length), methods: bundle.methods, sourcePath: bundle.sourcePath };
     this.codes.set(code.hash, code);
     return code;
   }
 
-  /** Bytes a DeployContract action carries for a bundle. */
+  /** Registers wasm bytes (a prebuilt `.wasm`, or a bundle built for the `wasm` engine). */
+  registerWasm(bytes: Uint8Array, origin: { sourcePath?: string; bundle?: ContractBundle } = {}): ContractCode {
+    const hash = bytesToHex(sha256(bytes));
+    const known = this.codes.get(hash);
+    if (known) return known;
+    const code: ContractCode = { hash, kind: "wasm", bytes, source: origin.bundle?.code ?? "", size: BigInt(bytes.length), methods: wasmExports(bytes), sourcePath: origin.bundle?.sourcePath ?? origin.sourcePath };
+    this.codes.set(hash, code);
+    return code;
+  }
+
+  /** Bytes a DeployContract action carries for a bundle on the `vm`/`quickjs` engines (its UTF-8). */
   codeBytes(bundle: ContractBundle): Uint8Array {
     return enc.encode(bundle.code);
   }
 
+  /**
+   * The bytes a DeployContract action carries for a bundle on this chain, registered: the wasm
+   * `near-sdk-js build` makes (built or taken from the cache) on the `wasm` engine, the bundle's UTF-8 otherwise.
+   */
+  async deployableCode(bundle: ContractBundle): Promise<ContractCode> {
+    if (this.engine !== "wasm") return this.registerCode(bundle);
+    const { wasm } = await buildContractWasm(bundle);
+    return this.registerWasm(wasm, { bundle });
+  }
+
   private codeFromBytes = (bytes: Uint8Array): ContractCode => {
-    const source = new TextDecoder().decode(bytes);
-    const hash = bytesToHex(sha256(source));
+    const hash = bytesToHex(sha256(bytes));
     const known = this.codes.get(hash);
     if (known) return known;
-    const code: ContractCode = { hash, source, size: BigInt(bytes.length), methods: exportedNames(source) };
+    if (isWasm(bytes)) return this.registerWasm(bytes.slice());
+    const source = new TextDecoder().decode(bytes);
+    const code: ContractCode = { hash, kind: "js", bytes: bytes.slice(), source, size: BigInt(bytes.length), methods: exportedNames(source) };
     this.codes.set(hash, code);
     return code;
   };
@@ -196,9 +223,15 @@ export class Chain {
   private compile = (code: ContractCode): CompiledContract =>
     (this.engine === "quickjs" ? compileForQuickJS : compileForVm)(code.hash, code.source, code.sourcePath ? `${code.sourcePath}.bundle.js` : `contract-${code.hash.slice(0, 8)}.js`);
 
-  /** Resolves when the engine can run contracts (at once for `vm`; after QuickJS has loaded for `quickjs`). */
+  /**
+   * Resolves when the engine can run contracts: at once for `vm`, after QuickJS has loaded for `quickjs`,
+   * once the wasm toolchain is ready (prepared the first time on a machine, then cached) for `wasm`. Rejects
+   * with `WasmToolchainError` when no toolchain can build contracts.
+   */
   ready(): Promise<void> {
-    return this.engine === "quickjs" ? loadQuickJS() : Promise.resolve();
+    if (this.engine === "quickjs") return loadQuickJS();
+    if (this.engine === "wasm") return loadWasmToolchain().then(() => undefined);
+    return Promise.resolve();
   }
 
   private assertEngineReady(): void {
@@ -228,7 +261,10 @@ export class Chain {
     this.faults.length = 0;
   }
 
-  /** Sets the gas a method's own JavaScript burns per call (default `config.defaultExecutionGas`). */
+  /**
+   * Sets the gas a method's own code burns per call: on `vm`/`quickjs` instead of `config.defaultExecutionGas`;
+   * on a wasm contract instead of its measured operators (contract loading and host costs still count).
+   */
   setExecutionGas(accountId: string, methodName: string, gas: bigint): void {
     if (gas < 0n) throw new RangeError("execution gas must not be negative");
     this.execGas.set(`${accountId}\u0000${methodName}`, gas);
@@ -526,9 +562,11 @@ export class Chain {
       epochHeight: this.epochHeight(),
       registrarAccountId: this.registrarAccountId,
       compile: this.compile,
+      engine: this.engine,
       codeFromBytes: this.codeFromBytes,
       validators: { stake: () => 0n, totalStake: () => 0n },
       executionGas: this.executionGasFor,
+      executionGasOverride: (accountId: string, method: string) => this.execGas.get(`${accountId}\u0000${method}`),
       fault: this.faultFor,
     };
     const result = applyActionReceipt(ctx, receipt, results);
@@ -551,6 +589,7 @@ export class Chain {
       tokensBurnt: result.tokensBurnt,
       receiverReward: result.receiverReward,
       ...(result.storageOps ? { storageOps: result.storageOps } : {}),
+      ...(result.gasProfile ? { gasProfile: result.gasProfile } : {}),
       blockHeight: block.height,
       txHash: receipt.txHash,
     };
@@ -594,6 +633,7 @@ export class Chain {
       account,
       code: account.code,
       compile: this.compile,
+      engine: this.engine,
       currentAccountId: accountId,
       signerAccountId: accountId,
       signerAccountPk: new Uint8Array(33),
@@ -668,4 +708,14 @@ function actionDetail(r: ActionReceipt): string | undefined {
   if (r.origin === "deposit-refund" || r.origin === "gas-refund") return `${r.origin} ${totalDeposit(r.actions)} yocto`;
   if (r.actions.some((a) => a.type === "FunctionCall")) return undefined;
   return r.actions.map((a) => (a.type === "Transfer" ? `Transfer ${a.deposit} yocto` : a.type)).join(", ");
+}
+
+/** Function exports of a wasm module (its methods); none for bytes that do not parse. */
+function wasmExports(bytes: Uint8Array): string[] {
+  try {
+    const section = readSections(bytes).find((s) => s.id === SECTION.export);
+    return section ? readExports(section.payload).filter((e) => e.kind === 0).map((e) => e.name) : [];
+  } catch {
+    return [];
+  }
 }

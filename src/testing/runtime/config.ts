@@ -55,6 +55,15 @@ export interface HostCosts {
   promiseAndPerPromise: bigint;
   promiseReturn: bigint;
   validatorStakeBase: bigint;
+  /** Reading contract memory (the `wasm` engine's raw host functions). */
+  readMemoryBase: bigint;
+  readMemoryByte: bigint;
+  /** Writing contract memory (the `wasm` engine's raw host functions). */
+  writeMemoryBase: bigint;
+  writeMemoryByte: bigint;
+  /** Loading a contract before a call: base and per byte of its wasm (nearcore `contract_loading_*`). */
+  contractLoadingBase: bigint;
+  contractLoadingBytes: bigint;
 }
 
 /**
@@ -129,6 +138,8 @@ export interface RuntimeLimits {
 
 /** What a test may override: any field, and any single limit (the other limits keep their defaults). */
 export type RuntimeConfigOverrides = Partial<Omit<RuntimeConfig, "limits">> & { limits?: Partial<RuntimeLimits> };
+/** How the `wasm` engine counts executed operators: nearcore's current rule or the pwasm-utils one (see host/meter/instrument.ts). */
+export type WasmOpCounting = "current" | "legacy";
 
 export interface RuntimeConfig {
   /** Price of one gas unit in yoctoNEAR. Constant: gas price changes are not modelled. */
@@ -180,6 +191,16 @@ export interface RuntimeConfig {
    * `Chain.setExecutionGas`.
    */
   defaultExecutionGas: bigint;
+  /** Gas per executed wasm operator (nearcore `wasm_regular_op_cost`), on the `wasm` engine. */
+  wasmRegularOpCost: bigint;
+  /**
+   * Which operators the `wasm` engine counts: `current` (nearcore since protocol 62: every operator but `block`,
+   * `end` and `else`) or `legacy` (pwasm-utils, before: `block` counted too), to compare with figures published
+   * before the change such as near-sdk-js's 2023 benchmark.
+   */
+  wasmOpCounting: WasmOpCounting;
+  /** Memory a wasm contract gets, in 64 KiB pages (nearcore: 1,024 initial, 2,048 maximum). */
+  wasmMemoryPages: { initial: number; maximum: number };
   /**
    * Wall-clock budget of one function call: a call that runs longer is treated as gas exhaustion (a
    * contract stuck in a pure-JavaScript loop). 0 turns the `vm` engine's watchdog off, which saves a thread
@@ -268,6 +289,12 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       promiseAndPerPromise: 5_452_176n,
       promiseReturn: 560_152_386n,
       validatorStakeBase: 911_834_726_400n,
+      readMemoryBase: 2_609_863_200n,
+      readMemoryByte: 3_801_333n,
+      writeMemoryBase: 2_803_794_861n,
+      writeMemoryByte: 2_723_772n,
+      contractLoadingBase: 35_445_963n,
+      contractLoadingBytes: 216_750n,
     },
     limits: {
       maxGasBurnt: 300n * TGAS,
@@ -291,6 +318,9 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       registersMemoryLimit: 1_073_741_824,
     },
     defaultExecutionGas: 5_700_000_000_000n,
+    wasmRegularOpCost: 822_756n,
+    wasmOpCounting: "current",
+    wasmMemoryPages: { initial: 1024, maximum: 2048 },
     executionTimeoutMs: 2_000,
     genesisHeight: 100n,
     genesisTimestampNs: 1_700_000_000_000_000_000n,

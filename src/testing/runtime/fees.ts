@@ -77,3 +77,28 @@ export function totalDeposit(actions: Action[]): bigint {
   for (const a of actions) if (a.type === "FunctionCall" || a.type === "Transfer") amount += a.deposit;
   return amount;
 }
+
+/** The exec fee of one action split into nearcore's ActionCosts names, for the gas profile. */
+export function execFeeProfile(config: RuntimeConfig, action: Action, sir: boolean): [string, bigint][] {
+  const f = config.fees;
+  switch (action.type) {
+    case "CreateAccount":
+      return [["CREATE_ACCOUNT", f.createAccount.exec]];
+    case "DeployContract":
+      return [["DEPLOY_CONTRACT_BASE", f.deployContractBase.exec], ["DEPLOY_CONTRACT_BYTE", f.deployContractPerByte.exec * BigInt(action.code.length)]];
+    case "FunctionCall": {
+      const perByte = sir ? f.functionCallPerByteSir : f.functionCallPerByte;
+      return [["FUNCTION_CALL_BASE", f.functionCallBase.exec], ["FUNCTION_CALL_BYTE", perByte.exec * BigInt(action.methodName.length + action.args.length)]];
+    }
+    case "Transfer":
+      return [["TRANSFER", f.transfer.exec]];
+    case "Stake":
+      return [["STAKE", f.stake.exec]];
+    case "AddKey":
+      return [[action.permission.kind === "FullAccess" ? "ADD_FULL_ACCESS_KEY" : "ADD_FUNCTION_CALL_KEY_BASE", f.addKey.exec]];
+    case "DeleteKey":
+      return [["DELETE_KEY", f.deleteKey.exec]];
+    case "DeleteAccount":
+      return [["DELETE_ACCOUNT", f.deleteAccount.exec]];
+  }
+}

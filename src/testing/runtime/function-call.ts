@@ -11,12 +11,17 @@ import { VMLogic, type ValidatorInfo, type NewReceipt, type ReturnData } from ".
 import { createEnv } from "../host/env.js";
 import { HostAbort } from "../host/errors.js";
 import { ExecutionTimeout, type CompiledContract } from "../loader/vm-engine.js";
+import type { EngineName } from "../loader/engines.js";
+import type { GasProfileEntry } from "./gas-profile.js";
+import { runWasmMethod } from "./wasm-function-call.js";
 
 export interface FunctionCallInput {
   config: RuntimeConfig;
   account: AccountRecord;
   code: ContractCode | null;
   compile: (code: ContractCode) => CompiledContract;
+  /** The chain's engine: a `js` contract cannot run on `wasm` (it is not wasm). */
+  engine?: EngineName;
   currentAccountId: string;
   signerAccountId: string;
   signerAccountPk: Uint8Array;
@@ -36,6 +41,8 @@ export interface FunctionCallInput {
   validators: ValidatorInfo;
   /** Gas burnt by the contract's own JavaScript for this call (see RuntimeConfig.defaultExecutionGas). */
   executionGas: bigint;
+  /** `setExecutionGas` for this method: on a wasm contract it replaces the measured operators. */
+  executionGasOverride?: bigint;
   /** Fault injected by a test: fail like a panic, or burn every unit of gas. */
   fault?: { kind: "fail" | "exhaustGas"; message?: string };
 }
@@ -52,6 +59,14 @@ export interface FunctionCallResult {
   balance: bigint;
   /** Storage host calls the call made, failed calls included. */
   storageOps: StorageOpCounts;
+  /**
+   * The call's gas by nearcore cost: host costs, send fees of the receipts it created, contract loading and
+   * `WASM_INSTRUCTION` (the rest of the burnt gas, as nearcore computes it: exact on wasm, the execution-gas
+   * estimate on vm/quickjs).
+   */
+  profile: GasProfileEntry[];
+  /** Operators executed, for a wasm contract (under `config.wasmOpCounting`). */
+  wasmOperators?: bigint;
 }
 
 const utf8 = new TextEncoder();
@@ -93,10 +108,16 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
     input.validators,
     input.storageUsage,
   );
+  let wasmOperators: bigint | undefined;
   const finish = (): FunctionCallResult => {
     const ok = logic.abort === null;
     if (ok) logic.distributeUnusedGas();
+    // nearcore: WASM_INSTRUCTION = burnt gas − host costs − action costs of the call.
+    const instruction = logic.burntGas - logic.profile.total();
+    if (instruction > 0n) logic.profile.add("WASM_HOST_COST", "WASM_INSTRUCTION", instruction);
     return {
+      profile: logic.profile.entries(),
+      ...(wasmOperators !== undefined ? { wasmOperators } : {}),
       ok,
       error: logic.abort ?? undefined,
       logs: logic.logs,
@@ -112,6 +133,16 @@ export function runFunctionCall(input: FunctionCallInput): FunctionCallResult {
     const code = input.code;
     if (!code) return logic.fail("CodeDoesNotExist", input.currentAccountId);
     if (input.methodName.length === 0) logic.fail("MethodEmptyName");
+    if (code.kind === "wasm") {
+      const stats = { operators: 0n };
+      try {
+        runWasmMethod(logic, code, input.methodName, input.fault, stats, input.executionGasOverride);
+      } finally {
+        wasmOperators = stats.operators;
+      }
+      return finish();
+    }
+    if (input.engine === "wasm") logic.fail("CompilationError", "PrepareError(Deserialization)");
     if (!code.methods.includes(input.methodName)) logic.fail("MethodNotFound");
     // Loading QuickJS and near-sdk-js, and running the contract's own code, costs gas the host cannot see.
     logic.burn(input.executionGas);

@@ -5,15 +5,23 @@
 import type { RuntimeConfig } from "./config.js";
 import type { AccessKeyPermission } from "./types.js";
 
-/** Contract code deployed on an account: the bundled JavaScript and where it came from. */
+/**
+ * Contract code deployed on an account. `bytes` are what the DeployContract action carried: on the `wasm`
+ * engine (and for prebuilt `.wasm` files on any engine) the contract's wasm; on `vm` and `quickjs` the
+ * bundle's UTF-8 bytes, which those engines run directly.
+ */
 export interface ContractCode {
-  /** Hash of the bundle (hex sha256), also the loader's cache key. */
+  /** sha256 (hex) of `bytes`, also the loaders' cache key. */
   hash: string;
-  /** The ES module near-sdk-js's rollup step produced: what QuickJS runs on chain. */
+  /** `wasm`: run by the wasm host, metered per operator; `js`: a near-sdk-js bundle run by `vm` or `quickjs`. */
+  kind: "js" | "wasm";
+  /** The deployed bytes (what `viewCode` returns and `code_hash` hashes). */
+  bytes: Uint8Array;
+  /** The ES module near-sdk-js's rollup step produced ("" for a prebuilt wasm). */
   source: string;
-  /** Bytes charged for the code in storage usage. */
+  /** Bytes charged for the code in storage usage: `bytes.length`. */
   size: bigint;
-  /** Methods the bundle exports (what the contract's wasm would export). */
+  /** Methods the contract exports. */
   methods: string[];
   /** The contract's source file, when it was loaded from one. */
   sourcePath?: string;

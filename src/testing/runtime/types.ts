@@ -1,4 +1,5 @@
 /** Actions, receipts and outcomes of the local runtime: the same shapes nearcore uses, as plain data. */
+import type { GasProfileEntry } from "./gas-profile.js";
 
 export type Action =
   | { type: "CreateAccount" }
@@ -104,6 +105,13 @@ export interface ExecutionOutcome {
   receiverReward: bigint;
   /** Storage host calls of the receipt's function calls (absent when it ran no function call). Not part of nearcore's outcome. */
   storageOps?: StorageOpCounts;
+  /**
+   * Gas by cost, as nearcore's `metadata.gas_profile` (absent for refunds and the transaction's own outcome):
+   * the exec fees of the receipt's actions, and for function calls contract loading, `WASM_INSTRUCTION`, host
+   * costs and the send fees of the receipts they created. Its entries add up to `gasBurnt` (the gas reserved for
+   * those receipts' execution is used, not burnt, and is not in it). See `runtime/gas-profile.ts`.
+   */
+  gasProfile?: GasProfileEntry[];
   blockHeight: bigint;
   /** Transaction hash this outcome belongs to. */
   txHash: string;

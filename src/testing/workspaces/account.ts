@@ -11,6 +11,12 @@ import { assertAccountId } from "../runtime/account-id.js";
 import { publicKeyFor } from "../runtime/ids.js";
 import { storageUsage, storageKey, storageKeyBytes } from "../runtime/state.js";
 import { bundleContract } from "../loader/bundle-contract.js";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { sha256 } from "@noble/hashes/sha256";
+import { base58 } from "@scure/base";
+import type { ContractCode } from "../runtime/state.js";
+import { isWasm } from "../host/meter/wasm-binary.js";
 import { ONE_NEAR, TGAS } from "../runtime/config.js";
 
 /** Options of `call` / `callRaw`, as in near-workspaces. */
@@ -45,6 +51,24 @@ export interface AccountBalance {
   staked: bigint;
   /** total − max(staked, stateStaked). */
   available: bigint;
+}
+
+/** An account as near-workspaces' `viewAccount` returns it (`AccountView`), amounts as bigint yoctoNEAR. */
+export interface AccountView {
+  /** Liquid balance. */
+  amount: bigint;
+  /** Staked balance. */
+  locked: bigint;
+  /**
+   * base58 sha256 of the deployed code, `11111111111111111111111111111111` without code. On the `wasm` engine
+   * (and for prebuilt .wasm) the hash of the contract's wasm as on chain; on `vm`/`quickjs` the hash of the
+   * bundle bytes those engines deploy instead.
+   */
+  code_hash: string;
+  /** Bytes of storage the account uses (account record, keys, contract data and code). */
+  storage_usage: bigint;
+  /** Height of the last block (the local chain keeps no per-account block). */
+  block_height: bigint;
 }
 
 /** Contract storage as near-workspaces' `viewState` shows it. */
@@ -134,15 +158,39 @@ export class Account {
   }
 
   /**
-   * Deploys a contract from its source file (.ts or .js) to this account.
+   * Deploys a contract to this account: from its source file (.ts or .js, bundled as near-sdk-js does; on the
+   * `wasm` engine also built to wasm as `near-sdk-js build` does), or a prebuilt `.wasm` file (or its bytes),
+   * which runs through the wasm host on every engine.
    * @example await contract.deploy("examples/staking/guarded.ts");
+   * @example await contract.deploy("build/contract.wasm");
    */
-  async deploy(sourcePath: string): Promise<TransactionResult> {
-    const bundle = await bundleContract(sourcePath);
-    this.worker.chain.registerCode(bundle);
-    const result = await this.send(this.accountId, [{ type: "DeployContract", code: this.worker.chain.codeBytes(bundle) }]);
+  async deploy(code: string | Uint8Array): Promise<TransactionResult> {
+    return this.deployCode(await this.prepareCode(code));
+  }
+
+  private async deployCode(code: ContractCode): Promise<TransactionResult> {
+    const result = await this.send(this.accountId, [{ type: "DeployContract", code: code.bytes }]);
     if (result.failed) throw new TransactionFailedError(result);
     return result;
+  }
+
+  private async prepareCode(code: string | Uint8Array): Promise<ContractCode> {
+    const chain = this.worker.chain;
+    if (typeof code !== "string") {
+      if (!isWasm(code)) throw new TypeError("deploy(bytes) takes a contract's wasm; pass the source path of a JavaScript/TypeScript contract instead");
+      return chain.registerWasm(code);
+    }
+    if (path.extname(code).toLowerCase() === ".wasm") {
+      const absolute = path.resolve(code);
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await readFile(absolute));
+      } catch {
+        throw new Error(`Contract wasm not found: ${absolute}`);
+      }
+      return chain.registerWasm(bytes, { sourcePath: absolute });
+    }
+    return chain.deployableCode(await bundleContract(code));
   }
 
   /**
@@ -150,10 +198,11 @@ export class Account {
    * A near-workspaces test written with a .wasm path needs only the path changed to the contract's source.
    * @example const contract = await root.devDeploy("examples/staking/guarded.ts", { method: "init", args: { validator: "validator.test.near" } });
    */
-  async devDeploy(sourcePath: string, options: DevDeployOptions = {}): Promise<Account> {
-    const bundle = await bundleContract(sourcePath);
+  async devDeploy(sourcePath: string | Uint8Array, options: DevDeployOptions = {}): Promise<Account> {
+    // Bundle (and build) first: bad input fails before any account is created.
+    const code = await this.prepareCode(sourcePath);
     const account = await this.createSubAccount(this.worker.nextDevAccountPrefix(), { initialBalance: options.initialBalance });
-    await account.deploy(bundle.sourcePath);
+    await account.deployCode(code);
     if (options.method) {
       await account.call(account, options.method, options.args ?? {}, { attachedDeposit: options.attachedDeposit, gas: options.gas });
     }
@@ -247,6 +296,34 @@ export class Account {
   /** `balance().available`. */
   async availableBalance(): Promise<bigint> {
     return (await this.balance()).available;
+  }
+
+  /**
+   * The account as a node's `view_account` returns it: balances, code hash and storage usage.
+   * @example const { code_hash, storage_usage } = await contract.viewAccount();
+   */
+  async viewAccount(): Promise<AccountView> {
+    const a = this.worker.chain.account(this.accountId);
+    if (!a) throw new Error(`Account ${this.accountId} does not exist`);
+    return {
+      amount: a.amount,
+      locked: a.locked,
+      code_hash: base58.encode(a.code ? sha256(a.code.bytes) : new Uint8Array(32)),
+      storage_usage: storageUsage(a, this.worker.chain.config),
+      block_height: this.worker.chain.height,
+    };
+  }
+
+  /**
+   * The deployed code's bytes, as near-workspaces' `viewCode` returns them: the contract's wasm on the `wasm`
+   * engine and for prebuilt .wasm; the bundle's UTF-8 bytes on `vm`/`quickjs`. Throws when no code is deployed.
+   * @example const wasm = await contract.viewCode(); // Uint8Array starting with "\0asm" on the wasm engine
+   */
+  async viewCode(): Promise<Uint8Array> {
+    const a = this.worker.chain.account(this.accountId);
+    if (!a) throw new Error(`Account ${this.accountId} does not exist`);
+    if (!a.code) throw new Error(`Account ${this.accountId} has no contract code`);
+    return a.code.bytes.slice();
   }
 
   /** Storage of this account's contract. */
