@@ -110,7 +110,7 @@ async function measureFlow(kind: StakingKind, path: FlowPath): Promise<FlowCost>
     logGas,
     logBytes,
     gasBurnt,
-    hostGas: gasBurnt - BigInt(calls.length) * chain.config.defaultExecutionGas,
+    hostGas: gasBurnt - calls.reduce((sum, c) => sum + chain.executionGasOf(c.executorId, c.methodName ?? ""), 0n),
     functionCalls: calls.length,
     ops: sumOps(calls),
     inFlightBytes: inFlight,

@@ -157,7 +157,7 @@ describe("REVIEW-4 (freeze until TTL, misleading events): the refund reserve doe
       const from = t.worker.chain.blocks.length;
       const h = t.alice.submitCall(t.lab, "start", { targets: [t.bad.accountId], index: true, lock_keys: [key(1000 + seen.length)], hold: "1", max_result: 64 }, { attachedDeposit: ONE, gas: GAS });
       for (let i = 0; i < 20 && !t.worker.chain.blocks.slice(from).some((b) => b.entries.some((e) => e.kind === "receipt" && e.method === "on_done")); i++) t.worker.step();
-      t.worker.setExecutionGas(t.lab, "on_done", t.worker.chain.config.defaultExecutionGas);
+      t.worker.setExecutionGas(t.lab, "on_done", null);
       const r = new TransactionResult(await h.wait());
       const cb = r.receiptsOutcome.find((o) => o.methodName === "on_done")!;
       seen.push(`${x / 10n ** 9n} Ggas: ${cb.status.type}:${events(cb.logs).map((e) => e.event).join(",")}`);

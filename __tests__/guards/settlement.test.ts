@@ -26,7 +26,7 @@ describe("the refund reserve covers the whole settlement", () => {
     const handle = alice.submitCall(contract, "deposit_and_stake", {}, { attachedDeposit: TEN, gas: 200n * TGAS });
     // The refund's bounce check comes back to on_staked too: it costs an ordinary call, not the body's 20 Tgas.
     while (!worker.chain.blocks.some((b) => b.entries.some((e) => e.kind === "receipt" && e.method === "on_staked"))) worker.step();
-    worker.setExecutionGas(contract, "on_staked", worker.chain.config.defaultExecutionGas);
+    worker.setExecutionGas(contract, "on_staked", null);
     const r = new TransactionResult(await handle.wait());
     expect(outcomeOf(r, "on_staked").status.type).toBe("SuccessValue");
     expect(events(r, "refund_deferred")).toHaveLength(0);

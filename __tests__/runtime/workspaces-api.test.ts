@@ -123,16 +123,17 @@ describe("controls", () => {
   test("setExecutionGas raises what a method's own code burns, down to gas exhaustion", async () => {
     const baseOutcome = callOf(await alice.callRaw(counter, "increment", {}), counter.accountId, "increment");
     const base = baseOutcome.gasBurnt;
-    const override = worker.chain.config.defaultExecutionGas + 2n * TGAS;
+    const estimate = worker.chain.executionGasOf(counter.accountId, "increment");
+    const override = estimate + 2n * TGAS;
     worker.setExecutionGas(counter, "increment", override);
     const raised = callOf(await alice.callRaw(counter, "increment", {}), counter.accountId, "increment").gasBurnt;
-    // The override replaces the flat estimate (vm, quickjs), or on wasm the measured instructions.
-    const replaced = worker.chain.engine === "wasm" ? baseOutcome.gasProfile!.find((e) => e.cost === "WASM_INSTRUCTION")!.gasUsed : worker.chain.config.defaultExecutionGas;
+    // The override replaces the per-contract estimate (vm, quickjs), or on wasm the measured instructions.
+    const replaced = worker.chain.engine === "wasm" ? baseOutcome.gasProfile!.find((e) => e.cost === "WASM_INSTRUCTION")!.gasUsed : estimate;
     expect(raised - base).toBe(override - replaced);
     worker.setExecutionGas(counter, "increment", 40n * TGAS);
     const exhausted = await alice.callRaw(counter, "increment", {}, { gas: 30n * TGAS });
     expect(exhausted.failureMessage).toBe("Exceeded the prepaid gas.");
-    worker.setExecutionGas(counter, "increment", worker.chain.config.defaultExecutionGas);
+    worker.setExecutionGas(counter, "increment", null);
   });
 
   test("a scheduler can defer a ready receipt but not run an unknown one", async () => {

@@ -34,7 +34,7 @@ export interface ApplyContext {
   engine?: EngineName;
   codeFromBytes: (bytes: Uint8Array) => ContractCode;
   validators: ValidatorInfo;
-  executionGas: (accountId: string, method: string) => bigint;
+  executionGas: (accountId: string, method: string, code: ContractCode | null) => bigint;
   /** A test's `setExecutionGas` for the method, if any: on a metered (wasm) contract it replaces the measured operators. */
   executionGasOverride?: (accountId: string, method: string) => bigint | undefined;
   fault: (accountId: string, method: string) => { kind: "fail" | "exhaustGas"; message?: string } | undefined;
@@ -196,7 +196,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
           isView: false,
           storageUsage: storageUsage(account, config),
           validators: ctx.validators,
-          executionGas: ctx.executionGas(receiverId, action.methodName),
+          executionGas: ctx.executionGas(receiverId, action.methodName, account.code),
           executionGasOverride: ctx.executionGasOverride?.(receiverId, action.methodName),
           fault: ctx.fault(receiverId, action.methodName),
         });

@@ -8,6 +8,7 @@
  */
 import { resolveRuntimeConfig, type RuntimeConfig, type RuntimeConfigOverrides } from "./config.js";
 import type { Action, ActionReceipt, DataReceipt, ExecutionOutcome, Receipt } from "./types.js";
+import { executionGasOf } from "./execution-gas.js";
 import { StateStore, storageUsage, requiredStorageBalance, type AccountRecord, type ContractCode } from "./state.js";
 import { applyActionReceipt, SYSTEM_ACCOUNT, type ApplyContext } from "./apply-receipt.js";
 import { totalDeposit, totalExecFees, totalPrepaidGas, totalSendFees } from "./fees.js";
@@ -262,16 +263,38 @@ export class Chain {
   }
 
   /**
-   * Sets the gas a method's own code burns per call: on `vm`/`quickjs` instead of `config.defaultExecutionGas`;
-   * on a wasm contract instead of its measured operators (contract loading and host costs still count).
+   * Sets the gas a method's own code burns per call: on `vm`/`quickjs` instead of the estimate (see
+   * `executionGasOf`); on a wasm contract instead of its measured operators (contract loading and host costs
+   * still count). `null` goes back to the default.
    */
-  setExecutionGas(accountId: string, methodName: string, gas: bigint): void {
-    if (gas < 0n) throw new RangeError("execution gas must not be negative");
-    this.execGas.set(`${accountId}\u0000${methodName}`, gas);
+  setExecutionGas(accountId: string, methodName: string, gas: bigint | null): void {
+    if (gas !== null && gas < 0n) throw new RangeError("execution gas must not be negative");
+    if (gas === null) this.execGas.delete(`${accountId}\u0000${methodName}`);
+    else this.execGas.set(`${accountId}\u0000${methodName}`, gas);
   }
 
-  private executionGasFor = (accountId: string, method: string): bigint =>
-    this.execGas.get(`${accountId}\u0000${method}`) ?? this.config.defaultExecutionGas;
+  /**
+   * Gas a call of `method` on `accountId` burns in the contract's own code on `vm`/`quickjs`: a test's
+   * `setExecutionGas`, else `config.defaultExecutionGas` when set, else the estimate for the deployed
+   * bundle (`config.executionGasModel`).
+   */
+  executionGasOf(accountId: string, method: string): bigint {
+    return this.executionGasFor(accountId, method, this.state.get(accountId)?.code ?? null);
+  }
+
+  private readonly estimates = new Map<string, bigint>();
+
+  private executionGasFor = (accountId: string, method: string, code: ContractCode | null): bigint => {
+    const set = this.execGas.get(`${accountId}\u0000${method}`) ?? this.config.defaultExecutionGas;
+    if (set !== undefined) return set;
+    if (!code || code.kind !== "js") return 0n;
+    let gas = this.estimates.get(code.hash);
+    if (gas === undefined) {
+      gas = executionGasOf(code.source, this.config.executionGasModel);
+      this.estimates.set(code.hash, gas);
+    }
+    return gas;
+  };
 
   private faultFor = (accountId: string, method: string) => {
     for (const f of this.faults) {

@@ -6,6 +6,7 @@
  * so a test can model another protocol version (for example the 1 PGas limits of protocol ≥ 83:
  * `Worker.init({ config: { limits: PROTOCOL_83_GAS_LIMITS } })`).
  */
+import { NEAR_SDK_JS_2_EXECUTION_GAS, type ExecutionGasModel } from "./execution-gas.js";
 
 /** Send / exec cost pair of an action fee, in gas units. */
 export interface Fee {
@@ -185,12 +186,15 @@ export interface RuntimeConfig {
   /** nearcore's `limit_config`, enforced where nearcore enforces each one (see {@link RuntimeLimits}). */
   limits: RuntimeLimits;
   /**
-   * Gas burnt by running the contract's JavaScript itself (QuickJS start-up plus near-sdk-js), which
-   * cannot be measured off-chain. Measured on chain for a minimal near-sdk-js call: about 5.7 Tgas of the
-   * 8.4 Tgas such a call burns (near-sdk-js benchmark/README.md). Override per method with
-   * `Chain.setExecutionGas`.
+   * On `vm` and `quickjs`: how much gas running the contract's JavaScript itself burns per call (QuickJS
+   * start-up, loading the bundle, near-sdk-js), which those engines cannot meter. By default estimated per
+   * contract from its size (`executionGasModel`, calibrated on the `wasm` engine); set a number to charge
+   * every call that flat amount instead (before 0.2 it was 5.7 Tgas). Per method: `Chain.setExecutionGas`.
+   * The `wasm` engine meters the real instructions and ignores both.
    */
-  defaultExecutionGas: bigint;
+  defaultExecutionGas?: bigint;
+  /** The per-contract estimate `defaultExecutionGas` falls back to (near-sdk-js 2.0, see `runtime/execution-gas.ts`). */
+  executionGasModel: ExecutionGasModel;
   /** Gas per executed wasm operator (nearcore `wasm_regular_op_cost`), on the `wasm` engine. */
   wasmRegularOpCost: bigint;
   /**
@@ -317,7 +321,7 @@ export function defaultRuntimeConfig(): RuntimeConfig {
       maxRegisterSize: 104_857_600,
       registersMemoryLimit: 1_073_741_824,
     },
-    defaultExecutionGas: 5_700_000_000_000n,
+    executionGasModel: NEAR_SDK_JS_2_EXECUTION_GAS,
     wasmRegularOpCost: 822_756n,
     wasmOpCounting: "current",
     wasmMemoryPages: { initial: 1024, maximum: 2048 },

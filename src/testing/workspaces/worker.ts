@@ -97,8 +97,13 @@ export class Worker {
     this.chain.injectFault(rule);
   }
 
-  /** Overrides the gas a method's own code burns per call. */
-  setExecutionGas(account: Account | string, methodName: string, gas: bigint): void {
+  /**
+   * Overrides the gas a method's own code burns per call (`null`: back to the default, on `vm`/`quickjs`
+   * the per-contract estimate, on `wasm` the measured instructions).
+   *
+   * @example worker.setExecutionGas(contract, "on_staked", 250n * TGAS);
+   */
+  setExecutionGas(account: Account | string, methodName: string, gas: bigint | null): void {
     this.chain.setExecutionGas(typeof account === "string" ? account : account.accountId, methodName, gas);
   }
 
