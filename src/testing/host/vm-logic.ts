@@ -538,8 +538,8 @@ export class VMLogic {
     const sir = this.isSir(promiseIndex);
     const bytes = BigInt(methodNamesBytes(names));
     const perByte = sir ? f.addKeyFunctionCallPerByteSir : f.addKeyFunctionCallPerByte;
-    this.payActionFee(f.addKeyFunctionCall);
-    this.deduct(perByte.send * bytes, (perByte.send + perByte.exec) * bytes);
+    this.payActionFee(f.addKeyFunctionCall, f.addKeyFunctionCall.send, 1n, "ADD_FUNCTION_CALL_KEY_BASE");
+    this.payActionFee(perByte, perByte.send, bytes, "ADD_FUNCTION_CALL_KEY_BYTE");
     const permission = { kind: "FunctionCall" as const, allowance, receiverId, methodNames: names };
     this.addAction(promiseIndex, { type: "AddKey", publicKey: publicKey.slice(), nonce, permission }, { send: 0n, exec: 0n });
   }

@@ -189,7 +189,7 @@ export interface RuntimeConfig {
    * On `vm` and `quickjs`: how much gas running the contract's JavaScript itself burns per call (QuickJS
    * start-up, loading the bundle, near-sdk-js), which those engines cannot meter. By default estimated per
    * contract from its size (`executionGasModel`, calibrated on the `wasm` engine); set a number to charge
-   * every call that flat amount instead (before 0.2 it was 5.7 Tgas). Per method: `Chain.setExecutionGas`.
+   * every call that flat amount instead (earlier versions charged a flat 5.7 Tgas). Per method: `Chain.setExecutionGas`.
    * The `wasm` engine meters the real instructions and ignores both.
    */
   defaultExecutionGas?: bigint;
