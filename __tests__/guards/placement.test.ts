@@ -126,6 +126,21 @@ import { privateCallback as pc } from "../src/index";
     expect(checkGuardPlacement(src("LookupMap", '"\u00ff"'), "c.ts")).toEqual([]);
   });
 
+  test("a method or exported function named like a NEAR host function is reported (the wasm build fails, or builder.c calls the method instead of the host)", () => {
+    const cls = (name: string) => `import { NearBindgen, call, view } from "near-sdk-js";
+@NearBindgen({}) export class C { @call({}) ${name}() {} @view({}) get() { return 1; } }`;
+    for (const name of ["log_utf16", "input", "storage_write", "value_return", "promise_then"]) {
+      const issues = checkGuardPlacement(cls(name), "c.ts");
+      expect(issues.map((i) => [i.kind, i.code, i.method, i.line])).toEqual([["host-function-name", "ERR_HOST_FUNCTION_NAME", name, 2]]);
+      expect(issues[0].message).toMatch(new RegExp(`C\\.${name}: ${name} is the name of a NEAR host function .*Rename the method\\.`));
+    }
+    expect(checkGuardPlacement(cls("log_utf16_units"), "c.ts")).toEqual([]);
+    expect(checkGuardPlacement(cls("storage"), "c.ts")).toEqual([]);
+    // near-sdk-js's low-level API: an exported function is a method too; a local helper is not.
+    const low = checkGuardPlacement(`import { near } from "near-sdk-js";\nexport function input(): void {}\nfunction sha256(): void {}\nexport function hello(): void {}`, "c.ts");
+    expect(low.map((i) => [i.kind, i.method, i.line])).toEqual([["host-function-name", "input", 2]]);
+  });
+
   test("classes that are not contracts are ignored", () => {
     expect(checkGuardPlacement(`${header}class Plain { @privateCallback() @call({}) cb() {} }`, "c.ts")).toEqual([]);
   });

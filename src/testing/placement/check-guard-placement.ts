@@ -34,6 +34,27 @@ const SDK_METHOD_DECORATORS = ["call", "view", "initialize", "migrate"];
 const GUARDS = ["privateCallback", "withRefundOnFailure", "pendingLock", "deferCredit"];
 /** Collections whose keys near-sdk-js writes with `bytes()` (latin1): a prefix starting with a char whose low byte is 0xFF reaches guard storage. */
 const LATIN1_COLLECTIONS = ["Vector", "UnorderedMap", "UnorderedSet"];
+/**
+ * The NEAR host functions near-sdk-js 2.0's builder.c declares (`extern`). A contract method is exported
+ * from the wasm as a C function of its own name (`DEFINE_NEAR_METHOD`), so a method with one of these
+ * names either breaks the build (conflicting types) or takes the host function's place: builder.c's
+ * wrapper then calls the method instead of the host (seen with `log_utf16`).
+ */
+const HOST_FUNCTIONS = new Set(
+  (
+    "read_register register_len write_register current_account_id signer_account_id signer_account_pk predecessor_account_id input " +
+    "block_index block_timestamp epoch_height storage_usage account_balance account_locked_balance attached_deposit prepaid_gas used_gas " +
+    "random_seed sha256 keccak256 keccak512 ripemd160 ecrecover value_return panic panic_utf8 log_utf8 log_utf16 promise_create promise_then " +
+    "promise_and promise_batch_create promise_batch_then promise_batch_action_create_account promise_batch_action_deploy_contract " +
+    "promise_batch_action_function_call promise_batch_action_transfer promise_batch_action_stake promise_batch_action_add_key_with_full_access " +
+    "promise_batch_action_add_key_with_function_call promise_batch_action_delete_key promise_batch_action_delete_account " +
+    "promise_batch_action_function_call_weight promise_results_count promise_result promise_return storage_write storage_read storage_remove " +
+    "storage_has_key validator_stake validator_total_stake alt_bn128_g1_multiexp alt_bn128_g1_sum alt_bn128_pairing_check"
+  ).split(" "),
+);
+const hostNameMessage = (where: string, name: string) =>
+  `${where}: ${name} is the name of a NEAR host function that near-sdk-js's builder.c declares; the wasm build exports each method as a C function of its name, so on chain the build fails or ${name} replaces the host function (builder.c then calls your method instead of the host). Rename the method.`;
+
 /** Required top-to-bottom order of the callback guards. */
 const CALLBACK_GUARD_ORDER = ["privateCallback", "withRefundOnFailure", "deferCredit"];
 
@@ -60,15 +81,18 @@ export type PlacementIssueKind =
   /** `startGuardedCall`'s literal `callback.method` is not a `@withRefundOnFailure()` method of the file's contract. */
   | "unknown-callback"
   /** A Vector / UnorderedMap / UnorderedSet prefix starting with a character whose low byte is 0xFF: its keys can land on guard storage. */
-  | "reserved-storage-prefix";
+  | "reserved-storage-prefix"
+  /** An exported method named like a NEAR host function builder.c declares: the wasm build fails or the method calls the host function. */
+  | "host-function-name";
 
 /** One problem found by `checkGuardPlacement`. */
 export interface PlacementIssue {
   /**
    * The code the guards use for the same mistake at run time: `ERR_GUARD_PLACEMENT` for decorators,
-   * `ERR_UNKNOWN_CALLBACK` for an unknown callback, `ERR_CORRUPT_GUARD_STATE` for a reserved prefix.
+   * `ERR_UNKNOWN_CALLBACK` for an unknown callback, `ERR_CORRUPT_GUARD_STATE` for a reserved prefix,
+   * `ERR_HOST_FUNCTION_NAME` for a method named like a host function (no run-time counterpart).
    */
-  code: "ERR_GUARD_PLACEMENT" | "ERR_UNKNOWN_CALLBACK" | "ERR_CORRUPT_GUARD_STATE";
+  code: "ERR_GUARD_PLACEMENT" | "ERR_UNKNOWN_CALLBACK" | "ERR_CORRUPT_GUARD_STATE" | "ERR_HOST_FUNCTION_NAME";
   /** What is wrong. */
   kind: PlacementIssueKind;
   /** File name as passed in. */
@@ -192,7 +216,7 @@ export function checkGuardPlacement(sourceText: string, fileName?: string): Plac
 
   const report = (k: PlacementIssueKind, node: ts.Node, className: string, method: string, message: string) => {
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    const code = k === "unknown-callback" ? "ERR_UNKNOWN_CALLBACK" : k === "reserved-storage-prefix" ? "ERR_CORRUPT_GUARD_STATE" : "ERR_GUARD_PLACEMENT";
+    const code = k === "unknown-callback" ? "ERR_UNKNOWN_CALLBACK" : k === "reserved-storage-prefix" ? "ERR_CORRUPT_GUARD_STATE" : k === "host-function-name" ? "ERR_HOST_FUNCTION_NAME" : "ERR_GUARD_PLACEMENT";
     issues.push({ code, kind: k, file: fileName, line: line + 1, column: character + 1, className, method, message });
   };
   /** Names of the `@withRefundOnFailure()` methods of the contract classes in the file. */
@@ -243,6 +267,8 @@ export function checkGuardPlacement(sourceText: string, fileName?: string): Plac
         const name = sdk[sdkAt] as string;
         if (!ts.isIdentifier(member.name)) {
           report("non-identifier-method-name", member.name, className, method, `${where}: near-sdk-js's build exports only methods named by an identifier; rename ${method} to a plain identifier.`);
+        } else if (HOST_FUNCTIONS.has(member.name.text)) {
+          report("host-function-name", member.name, className, method, hostNameMessage(where, method));
         }
         if (sdkAt > 0) {
           const first = list[0];
@@ -345,6 +371,12 @@ export function checkGuardPlacement(sourceText: string, fileName?: string): Plac
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  // near-sdk-js's low-level API: an exported function is a contract method too.
+  for (const stmt of sf.statements) {
+    if (!ts.isFunctionDeclaration(stmt) || !stmt.name || !HOST_FUNCTIONS.has(stmt.name.text)) continue;
+    if (!stmt.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    report("host-function-name", stmt.name, "", stmt.name.text, hostNameMessage(`export function ${stmt.name.text}`, stmt.name.text));
+  }
   if (contractClasses > 0) {
     for (const c of callbackLiterals) {
       if (guardedMethods.indexOf(c.method) >= 0) continue;
