@@ -2,7 +2,12 @@
 export default {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: {
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+    // The examples import the package by its name, as a user's project does (tsconfig.json's paths for tsx).
+    "^near-callback-guards$": "<rootDir>/src/index.ts",
+    "^near-callback-guards/testing$": "<rootDir>/src/testing/index.ts",
+  },
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: { ignoreCodes: [151001] } }],
   },

@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseNEAR, TGAS, type Worker, defineScenario, noContractLoss, noLeftoverStorage, noLocksHeld, noNetGain, type StateReader } from "../../src/testing/index.js";
+import { parseNEAR, TGAS, type Worker, defineScenario, noContractLoss, noLeftoverStorage, noLocksHeld, noNetGain, type StateReader } from "near-callback-guards/testing";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

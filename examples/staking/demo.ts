@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker, parseNEAR, TGAS, formatTrace, type Block, type TransactionResult } from "../../src/testing/index.js";
+import { Worker, parseNEAR, TGAS, formatTrace, type Block, type TransactionResult } from "near-callback-guards/testing";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const json = process.argv.includes("--json");

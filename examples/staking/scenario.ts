@@ -11,7 +11,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseNEAR, TGAS, type Worker, defineScenario, noLeftoverStorage, noLocksHeld, noNetGain, noContractLoss, type Scenario, type TxSpec, type FaultSpec, type InvariantLike } from "../../src/testing/index.js";
+import { parseNEAR, TGAS, type Worker, defineScenario, noLeftoverStorage, noLocksHeld, noNetGain, noContractLoss, type Scenario, type TxSpec, type FaultSpec, type InvariantLike } from "near-callback-guards/testing";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEPOSIT = parseNEAR("10");
