@@ -43,7 +43,12 @@ export interface PendingOperation {
    * only from money that came back. For a `reconcile` operation: what is still due after the callback.
    */
   readonly refund: bigint;
-  /** Amount staged for `account`, applied only after success (see deferCredit). */
+  /**
+   * Amount staged for `account`, applied only after success (see deferCredit). For a `reconcile`
+   * operation: only the share of the staged credit that matches what the callees kept
+   * (`credit × kept / Σ sent`; 0 when everything came back), so a hook that books `op.credit` never
+   * credits money that is also refunded.
+   */
   readonly credit: bigint;
   /** Lock keys held by this operation, home key first. */
   readonly lockKeys: readonly string[];

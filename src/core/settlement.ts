@@ -175,6 +175,16 @@ export interface CallbackSettlement {
   compensate?: (context: CompensationContext) => boolean;
 }
 
+/**
+ * The credit a record kept for the owner still stages: the share of `op.credit` that matches what the
+ * callees kept (`credit × kept / Σ sent`, rounded down), 0 when nothing was kept. The rest of the deposit
+ * came back and is refunded (or held for the refund), so an owner hook that books `op.credit` can never
+ * credit the user for money the user also gets back.
+ */
+function keptCredit(op: PendingOperation, kept: bigint, sent: bigint): bigint {
+  return sent > 0n && kept > 0n ? (op.credit * (kept < sent ? kept : sent)) / sent : 0n;
+}
+
 /** Up to 32 bytes of a successful result, as text, for events. */
 function prefixOf(r: PromiseOutcome): string {
   return r.status === "success" && r.bytes.length > 0 ? decode(r.bytes.slice(0, 32)) : "";
@@ -213,7 +223,7 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   }
   // Kept for reconciliation: nothing beyond what came back leaves the contract.
   const results: GuardEventValue[] = s.results.map((r) => ({ status: r.status, size: r.status === "success" ? String(r.size) : "0", prefix: prefixOf(r) }));
-  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund, returned: pay };
+  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund, returned: pay, credit: keptCredit(op, keptTotal, sentTotal) };
   const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
   if (pay === 0n) assertDeferGas(op);
   const paid = blocked ? 0n : pay;
