@@ -37,6 +37,9 @@ export const EVENT_VERSION = "1.1.0";
  *   is recorded as claimable by the account (`account`, `amount`, `claimable`: the account's new total).
  * - `refund_claimed`: a bounced refund was paid out again (`account`, `amount`); a new Transfer, checked the same way.
  * - `claim_resolved`: the owner settled a bounced refund (`account`, `amount`, `decision`).
+ * - `refund_reduced`: on a refund path the callback body itself sent money (a `sendRefund`, a retry with
+ *   another callee): that much of what came back is counted as paid, and the guard refunds only the rest
+ *   (`op`, `account`, `amount`: counted, `refund`: what the guard still pays).
  * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`, `amount`, `reason`).
  * - `reconcile_required`: the flow did not succeed and not everything it sent came back (the callee kept a
  *   deposit); nothing is paid from the contract's own balance. The operation is kept, locks held, credit
@@ -59,6 +62,7 @@ export type GuardEventName =
   | "refund_claimed"
   | "claim_resolved"
   | "refund_deferred"
+  | "refund_reduced"
   | "reconcile_required"
   | "compensated"
   | "callback_failed"

@@ -7,7 +7,9 @@
  * What came back for a flow = the deposits of the awaited calls that FAILED (NEAR returns a failed call's
  * deposit to its predecessor, this contract) + the part of `op.refund` the contract never sent
  * (`max(0, refund - Σ deposits)`, e.g. an escrow that keeps the buyer's deposit). When the flow did not
- * succeed, the callback refunds `min(op.refund, came back)`; if that leaves part of the refund unpaid, or
+ * succeed, the callback refunds `min(op.refund, came back)`, less what the callback body itself sent on
+ * that path (a `sendRefund`, a retry with another callee: counted, so the money is never paid twice; see
+ * `refund_reduced`); if that leaves part of the refund unpaid, or
  * a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
  * what was kept, or the operation is kept for reconciliation (status `reconcile`, its verdict recorded,
  * locks and hold held, credit staged) until the owner decides through `expireOperation`.
@@ -173,6 +175,11 @@ export interface CallbackSettlement {
   method: string;
   /** Runs the contract's compensation as a unit; true when it returned. */
   compensate?: (context: CompensationContext) => boolean;
+  /**
+   * yoctoNEAR the callback body attached to promises it created (`runAsUnit`'s `sent`; 0 when the body
+   * threw). On a refund path it counts as paid out of what came back: the guard refunds only the rest.
+   */
+  bodySent?: bigint;
 }
 
 /**
@@ -210,8 +217,14 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
     kept.push(external[i] === "failure" ? 0n : deposit);
   });
   if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
-  const pay = op.refund < cameBack ? op.refund : cameBack;
-  const outstanding = op.refund - pay;
+  const payable = op.refund < cameBack ? op.refund : cameBack;
+  const outstanding = op.refund - payable;
+  // Money the body sent on this path (it refunded the user itself, or re-spent the deposit on a retry)
+  // came out of what came back: the guard pays only the rest, so the contract never pays it twice.
+  const bodySent = s.bodySent ?? 0n;
+  const byBody = bodySent < payable ? bodySent : payable;
+  const pay = payable - byBody;
+  if (byBody > 0n) emitGuardEvent("refund_reduced", { op: op.id, account: op.account, amount: byBody.toString(), refund: pay.toString() });
   let keptTotal = 0n;
   for (const k of kept) keptTotal += k;
   // Deferred, the refund waits as a `reconcile` record: what is due, backed by what came back.
@@ -223,11 +236,11 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   }
   // Kept for reconciliation: nothing beyond what came back leaves the contract.
   const results: GuardEventValue[] = s.results.map((r) => ({ status: r.status, size: r.status === "success" ? String(r.size) : "0", prefix: prefixOf(r) }));
-  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund, returned: pay, credit: keptCredit(op, keptTotal, sentTotal) };
+  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund - byBody, returned: pay, credit: keptCredit(op, keptTotal, sentTotal) };
   const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
   if (pay === 0n) assertDeferGas(op);
   const paid = blocked ? 0n : pay;
-  putBack(op, { ...waiting, refund: op.refund - paid, returned: pay - paid });
+  putBack(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid });
   if (blocked) emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: pay.toString(), reason: blocked.reason });
   else if (paid > 0n) {
     const check = sendCheckedRefund(op.account, paid, s.method);
@@ -237,7 +250,7 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
     op: op.id,
     account: op.account,
     paid: paid.toString(),
-    outstanding: (op.refund - paid).toString(),
+    outstanding: (op.refund - byBody - paid).toString(),
     kept: keptTotal.toString(),
     results,
   });

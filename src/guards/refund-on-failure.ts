@@ -40,6 +40,11 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
   compensate?: (contract: any, ctx: CompensationContext) => void;
 }
 
+/** The test near-sdk-js's exporter uses to treat a method's result as a promise to return. */
+function isNearPromise(value: unknown): value is { build(): unknown } {
+  return !!value && typeof value === "object" && (value as object).constructor !== undefined && (value as object).constructor.name === "NearPromise" && typeof (value as { build?: unknown }).build === "function";
+}
+
 /**
  * Decorator for the callback of a flow started with `startGuardedCall`. On every call it:
  * 1. handles a refund's bounce check (arguments `{ ncg_refund }`, see refund-check.ts) before anything
@@ -153,6 +158,10 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                 `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
               );
             }
+            // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so the money
+            // it attaches is counted against the refund; near-sdk-js's onReturn then only marks it as the
+            // result (the built promise keeps its index).
+            if (isNearPromise(value)) value.build();
             return value;
           });
           if (!unit.ok) {
@@ -171,6 +180,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             ok: succeeded && unit.ok,
             results: callback.results,
             method: name,
+            bodySent: unit.ok ? unit.sent : 0n,
             compensate: compensate
               ? (ctx) => {
                   const done = runAsUnit(this, () => compensate(this, ctx));
