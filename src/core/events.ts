@@ -40,11 +40,14 @@ export const EVENT_VERSION = "1.1.0";
  * - `refund_reduced`: on a refund path the callback body itself sent money (a `sendRefund`, a retry with
  *   another callee): that much of what came back is counted as paid, and the guard refunds only the rest
  *   (`op`, `account`, `amount`: counted, `refund`: what the guard still pays).
- * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`, `amount`, `reason`).
+ * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`,
+ *   `amount`, `reason`, and `released`: the lock keys it let go, when it keeps only the account's own).
  * - `reconcile_required`: the flow did not succeed and not everything it sent came back (the callee kept a
- *   deposit); nothing is paid from the contract's own balance. The operation is kept, locks held, credit
- *   staged, until the owner decides (`op`, `account`, `paid`, `outstanding`, `kept`, `results`: per awaited
- *   call `{ status, size, prefix }` with up to 32 bytes of the value as text).
+ *   deposit); nothing is paid from the contract's own balance. The operation is kept with only the
+ *   account's own lock key and its hold (every other key is released: `released`), and the credit of what
+ *   the callees kept staged, until the owner decides (`op`, `account`, `paid`, `outstanding`, `kept`,
+ *   `released`, `results`: per awaited call `{ status, size, prefix }` with up to 32 bytes of the value as
+ *   text).
  * - `compensated`: the contract's `compensate` hook took over what was kept (`op`, `kept`, `outstanding`).
  * - `callback_failed`: the callback body (or, with `stage: "compensate"`, the compensation) threw; its writes were undone (`op`, `error`, `external`, `panicked`).
  * - `stale_callback`: a callback for an operation that is no longer pending (expired, or settled); nothing

@@ -188,7 +188,8 @@ const DEFER_EVENT_FIXED_BYTES = 320;
 export function deferGas(p: SettleGasParameters): bigint {
   // refund_deferred, and reconcile_required with a line per awaited call.
   const events = 2n * (EVENT_BASE + EVENT_BYTE * BigInt(DEFER_EVENT_FIXED_BYTES + p.idBytes)) + EVENT_BYTE * BigInt(EVENT_RESULT_BYTES * (p.calls ?? 1));
-  return SETTLE_STORAGE_OP_GAS + events + STATE_SAVE_GAS + DEFER_JS_GAS;
+  // Writing the record back, and releasing each other lock key (a waiting operation keeps only its own).
+  return SETTLE_STORAGE_OP_GAS * BigInt(p.lockKeys > 1 ? p.lockKeys : 1) + events + STATE_SAVE_GAS + DEFER_JS_GAS;
 }
 
 /**

@@ -12,11 +12,12 @@
  * `refund_reduced`); if that leaves part of the refund unpaid, or
  * a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
  * what was kept, or the operation is kept for reconciliation (status `reconcile`, its verdict recorded,
- * locks and hold held, credit staged) until the owner decides through `expireOperation`.
+ * the account's own lock key and the hold held, every other lock key released, the credit of what the
+ * callees kept staged) until the owner decides through `expireOperation`.
  */
 import { near, decode } from "near-sdk-js";
 import { emitGuardEvent, type GuardEventData, type GuardEventValue } from "./events";
-import { deleteOperation, operationStorageBytes, restoreOperation } from "./operation-ledger";
+import { deleteOperation, operationStorageBytes, restoreOperation, waitingShape, shedLocks } from "./operation-ledger";
 import { operationHome, type PendingOperation, type ExternalOutcome } from "./operation-record";
 import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
@@ -130,11 +131,20 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
   if (amount > 0n) {
     const blocked = refundBlocker(op, amount, p.taken ? 0n : operationStorageBytes(op));
     if (blocked) {
-      // The waiting record is a few bytes longer than the pending one; a contract at its storage minimum
-      // keeps the pending record instead (the owner still decides, after the TTL).
-      const record = p.deferAs && (operationStorageBytes(p.deferAs) <= operationStorageBytes(op) || spendable(operationStorageBytes(p.deferAs)) > 0n) ? p.deferAs : op;
-      if (p.taken) putBack(op, record);
-      emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason });
+      // The waiting record keeps only the account's own lock key (shared keys are released) and may be a
+      // few bytes longer than the pending one; a contract at its storage minimum keeps the pending record
+      // instead (the owner still decides, after the TTL).
+      const waiting = p.deferAs ? waitingShape(p.deferAs) : null;
+      const keep = waiting && (operationStorageBytes(waiting.record) <= operationStorageBytes(op) || spendable(operationStorageBytes(waiting.record)) > 0n) ? waiting : null;
+      const data: GuardEventData = { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason };
+      if (p.taken) {
+        putBack(op, keep ? keep.record : op);
+        if (keep && keep.released.length > 0) {
+          shedLocks(op, keep.released);
+          data.released = keep.released;
+        }
+      }
+      emitGuardEvent("refund_deferred", data);
       return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
     }
   }
@@ -236,11 +246,15 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   }
   // Kept for reconciliation: nothing beyond what came back leaves the contract.
   const results: GuardEventValue[] = s.results.map((r) => ({ status: r.status, size: r.status === "success" ? String(r.size) : "0", prefix: prefixOf(r) }));
-  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund - byBody, returned: pay, credit: keptCredit(op, keptTotal, sentTotal) };
+  // It keeps only the account's own lock key and its hold: shared keys are released, so a flow that waits
+  // for the owner never blocks other users (REVIEW-1).
+  const shaped = waitingShape({ ...op, status: "reconcile", external, refund: op.refund - byBody, returned: pay, credit: keptCredit(op, keptTotal, sentTotal) });
+  const waiting = shaped.record;
   const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
   if (pay === 0n) assertDeferGas(op);
   const paid = blocked ? 0n : pay;
   putBack(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid });
+  shedLocks(op, shaped.released);
   if (blocked) emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: pay.toString(), reason: blocked.reason });
   else if (paid > 0n) {
     const check = sendCheckedRefund(op.account, paid, s.method);
@@ -253,6 +267,7 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
     outstanding: (op.refund - byBody - paid).toString(),
     kept: keptTotal.toString(),
     results,
+    released: shaped.released,
   });
   return { settled: false, refunded: paid > 0n, deferredReason: blocked ? blocked.reason : "reconcile", deferredBecause: blocked ? blocked.because : undefined };
 }

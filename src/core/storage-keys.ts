@@ -8,6 +8,8 @@
  * | `FF 'l'` + lockKey            | the operation record (`2|...`)          | first lock key of an operation    |
  * | `FF 'l'` + lockKey            | `^<operationId>` (pointer)              | its other lock keys               |
  * | `FF 'l'` + `#<seq>`           | the operation record                    | operations without lock keys      |
+ * | `FF 'l'` + `!<operationId>`   | the operation record                    | waiting for reconciliation, after |
+ * |                               |                                         | releasing its shared home key     |
  * | `FF 'h'` + holdKey            | total held, decimal                     | while any amount is held          |
  * | `FF 'c'` + `@<account>`       | bounced refunds claimable, decimal      | until claimed or resolved         |
  * | `FF 't'` + transferId         | amount of a refund Transfer in flight   | until its bounce check ran        |

@@ -58,11 +58,13 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
  * 4. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
  *    to the contract object are undone and `callback_failed` is logged;
  * 5. settles, paying refunds only with money that came back (see settlement.ts): on success (and a body
- *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)` to
+ *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)`, less
+ *    what the body itself sent in the promises it created or returned (`refund_reduced`), to
  *    `op.account` with a Transfer (and its bounce check) paid from the refund reserve that
  *    `startGuardedCall` added to this callback's static gas; if a callee kept a deposit or part of the
  *    refund did not come back, `compensate` runs, or the operation is kept for reconciliation
- *    (`reconcile_required`: locks and hold stay, the owner decides with `expireOperation`). If the body
+ *    (`reconcile_required`: the account's own lock key and the hold stay, other keys are released, the
+ *    owner decides with `expireOperation`). If the body
  *    ate into the reserve so that less than `settleGas` is left, the refund is deferred (`refund_deferred`)
  *    instead of running out of gas half-way.
  * It returns the body's return value, or `undefined` when the body threw or the callback was stale.
