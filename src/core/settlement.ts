@@ -17,7 +17,7 @@
  */
 import { near, decode } from "near-sdk-js";
 import { emitGuardEvent, type GuardEventData, type GuardEventValue } from "./events";
-import { deleteOperation, operationStorageBytes, restoreOperation, waitingShape, shedLocks } from "./operation-ledger";
+import { deleteOperation, operationStorageBytes, restoreOperation, updateOperation, waitingShape, shedLocks } from "./operation-ledger";
 import { operationHome, type PendingOperation, type ExternalOutcome } from "./operation-record";
 import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
@@ -159,6 +159,27 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
     emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: amount.toString(), check });
   }
   return { settled: true, refunded: amount > 0n };
+}
+
+/**
+ * Pays a waiting operation the money that came back for it (`op.returned`, a refund that was deferred):
+ * when that is everything still due and no credit is staged, the operation is settled (deleted, locks and
+ * hold released); otherwise the returned part is refunded and the operation keeps waiting for the owner
+ * with the rest (`refund - paid`, `returned` 0). Pays nothing when the balance or the gas left cannot
+ * (`settled: false, refunded: false`, with the reason). Never pays more than `op.returned`.
+ * @internal
+ * @example const r = settleReturned(op); // op.status === "reconcile" && op.returned > 0n
+ */
+export function settleReturned(op: PendingOperation): SettleReturnType {
+  const amount = op.returned < op.refund ? op.returned : op.refund;
+  if (amount === op.refund && op.credit === 0n) return settleOperation(op, { refund: true, amount, outcome: "refund" });
+  const method = checkMethodFor();
+  const blocked = refundBlocker(op, amount, 0n);
+  if (blocked) return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
+  updateOperation({ ...op, refund: op.refund - amount, returned: 0n });
+  const check = sendCheckedRefund(op.account, amount, method);
+  emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: amount.toString(), check });
+  return { settled: false, refunded: true, deferredReason: "reconcile" };
 }
 
 /** What the contract's `compensate` hook receives (see `WithRefundOnFailureParameters.compensate`). */

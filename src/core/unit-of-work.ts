@@ -108,7 +108,8 @@ function amountOf(value: unknown): bigint {
 
 /**
  * Runs `body`; on a throw, undoes its storage writes and its changes to `contract`'s fields and reports
- * the error instead of rethrowing it. On success, `sent` is the total yoctoNEAR the body attached to the
+ * the error instead of rethrowing it. `beforePromise`, if given, runs just before the body creates its
+ * first promise; if it throws, the body fails there, with nothing that cannot be undone. On success, `sent` is the total yoctoNEAR the body attached to the
  * promises it created (deposits, transfers, stakes).
  *
  * Why: a callback that panics after partial writes loses its refund and keeps its locks; one that
@@ -120,7 +121,7 @@ function amountOf(value: unknown): bigint {
  * const unit = runAsUnit(this, () => this.applyReward(args));
  * if (!unit.ok && unit.promisesCreated) throw unit.error; // let the call panic
  */
-export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
+export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: () => void): UnitResult<T> {
   const env: HostEnv = hostEnv();
   const fields = snapshotFields(contract);
   const journal: { key: Uint8Array; prior: Uint8Array | null }[] = [];
@@ -150,6 +151,8 @@ export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
   };
   PROMISE_CREATORS.forEach((name, i) => {
     env[name] = function (...args: unknown[]): bigint {
+      // Last chance to fail the body cleanly: once a promise exists the unit can only panic.
+      if (!promisesCreated && beforePromise) beforePromise();
       promisesCreated = true;
       return creators[i].apply(env, args);
     };

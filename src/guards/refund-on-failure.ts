@@ -9,6 +9,7 @@ import { emitGuardEvent } from "../core/events";
 import { takeOperation } from "../core/operation-ledger";
 import { splitId } from "../core/operation-record";
 import { runAsUnit } from "../core/unit-of-work";
+import { assertStorageStaked } from "../core/storage-staking";
 import { settleCallback, type CompensationContext } from "../core/settlement";
 import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback } from "../core/callback-registry";
@@ -79,12 +80,16 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
  *   call panics, everything including the promise is dropped, the operation stays in flight until
  *   expiry; `callback_failed` with `panicked: true` is still logged);
  * - a callback that runs out of gas or hits a host error is rolled back by the protocol: the locks stay
- *   until expiry (see expireOperation);
+ *   until expiry (see expireOperation). Storage staking is checked like gas, before the body's first
+ *   promise and at its end: a body whose writes the contract cannot stake for fails as a unit
+ *   (`ERR_STORAGE_STAKING`) instead of failing the receipt with LackBalanceForState; growth of the
+ *   contract object's STATE (written by near-sdk-js after the method) is not counted;
  * - if the refund cannot be paid now (free balance below it, e.g. the contract sits at its storage
  *   minimum and the failed call's deposit has not come back yet), the operation waits for the owner with
  *   a `refund_deferred` event. nearcore queues a failed call's deposit refund just before the data
  *   receipt that wakes the callback, so it normally arrives first, but nothing guarantees it under
- *   congestion: keep some liquid balance for refunds;
+ *   congestion: keep some liquid balance for refunds. Anyone can pay such a refund later with
+ *   `retryDeferredRefund` (it only pays money that came back);
  * - a callee that receives a deposit, keeps it, succeeds, and returns (`promise_return`) another call
  *   that fails: the callback only sees the returned promise's outcome, Failed, so it counts the deposit as
  *   come back and refunds the user from the contract's own balance while the callee kept it. No
@@ -152,6 +157,9 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             succeeded,
             creditApplied: false,
           });
+          // Storage staking is checked like gas: before the body's first promise and at its end, so a body
+          // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
+          const staked = () => assertStorageStaked(name);
           const unit = runAsUnit(this, () => {
             const value = inner.call(this, args, state);
             if (succeeded && op.credit > 0n && !state.creditApplied) {
@@ -160,12 +168,13 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                 `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
               );
             }
+            staked();
             // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so the money
             // it attaches is counted against the refund; near-sdk-js's onReturn then only marks it as the
             // result (the built promise keeps its index).
             if (isNearPromise(value)) value.build();
             return value;
-          });
+          }, staked);
           if (!unit.ok) {
             emitGuardEvent("callback_failed", {
               op: op.id,
