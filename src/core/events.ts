@@ -37,6 +37,8 @@ export const EVENT_VERSION = "1.1.0";
  *   is recorded as claimable by the account (`account`, `amount`, `claimable`: the account's new total).
  * - `refund_claimed`: a bounced refund was paid out again (`account`, `amount`); a new Transfer, checked the same way.
  * - `claim_resolved`: the owner settled a bounced refund (`account`, `amount`, `decision`).
+ * - `check_resolved`: the owner resolved a refund check record its check left behind (it ran out of gas):
+ *   `check`, `account`, `amount`, `decision` (`arrived` | `bounced` | `keep`; `bounced` is followed by `refund_bounced`).
  * - `refund_reduced`: on a refund path the callback body itself sent money (a `sendRefund`, a retry with
  *   another callee): that much of what came back is counted as paid, and the guard refunds only the rest
  *   (`op`, `account`, `amount`: counted, `refund`: what the guard still pays).
@@ -64,6 +66,7 @@ export type GuardEventName =
   | "refund_bounced"
   | "refund_claimed"
   | "claim_resolved"
+  | "check_resolved"
   | "refund_deferred"
   | "refund_reduced"
   | "reconcile_required"
