@@ -11,7 +11,9 @@
  * - `ERR_NOT_PRIVATE_CALLBACK`: a private callback was called by another account.
  * - `ERR_NOT_A_CALLBACK`: a private callback was called directly (no promise result), e.g. by a
  *   transaction signed with the contract's own key.
- * - `ERR_UNEXPECTED_RESULT_COUNT`: the callback awaited another number of promises than declared.
+ * - `ERR_UNEXPECTED_RESULT_COUNT`: the callback awaited another number of promises than declared; also
+ *   `startGuardedCall` for a flow whose number of calls differs from the `results` its callback
+ *   declared (refused before anything is written or sent).
  * - `ERR_RESULT_TOO_LARGE`: a promise result is larger than `maxResultBytes`; its bytes were not read.
  * - `ERR_RESULT_NOT_JSON`: `json()` on a result that is empty or not JSON.
  * - `ERR_LOCKED`: a lock key is held by an operation in flight.

@@ -12,7 +12,7 @@ import { runAsUnit } from "../core/unit-of-work";
 import { assertStorageStaked } from "../core/storage-staking";
 import { settleCallback, type CompensationContext } from "../core/settlement";
 import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
-import { registerGuardedCallback } from "../core/callback-registry";
+import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
 import { isCallbackContext, makeCallbackContext, type GuardedCallbackState } from "../core/callback-context";
@@ -109,6 +109,7 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
 export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = {}): GuardDecorator {
   return (_target, key, descriptor) => {
     registerGuardedCallback(String(key));
+    registerResultCount(String(key), parameters.results);
     installGuard(
       "withRefundOnFailure",
       key,

@@ -11,7 +11,7 @@ import type { PendingOperation } from "../core/operation-record";
 import { guardedCallGas, assertGuardedCallGas, refundReserveGas, MAX_RESULT_BYTES } from "../core/gas";
 import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
-import { isGuardedCallback } from "../core/callback-registry";
+import { isGuardedCallback, declaredResultCount } from "../core/callback-registry";
 import { REFUND_CHECK_ARG } from "../core/refund-check";
 
 /**
@@ -190,6 +190,12 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   // refuse before anything is written or sent.
   if (!isGuardedCallback(cb.method)) {
     throw new GuardError("ERR_UNKNOWN_CALLBACK", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} is not a @withRefundOnFailure() method of this contract, so nothing would settle the flow; name the guarded callback.`);
+  }
+  // A callback that declared another number of results would refuse the flow's own promise (and leave
+  // the operation to expiry): refuse before anything is written or sent.
+  const declared = declaredResultCount(cb.method);
+  if (declared !== null && declared !== prepared.length) {
+    throw new GuardError("ERR_UNEXPECTED_RESULT_COUNT", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} declares ${declared} promise result(s) but the flow makes ${prepared.length} call(s); nothing was sent. Make them match, or declare results: "any".`);
   }
   const callbackGas = gasValue(cb.gas, "callback.gas");
   check(!cb.args || !("op" in cb.args || REFUND_CHECK_ARG in cb.args), `callback.args must not contain "op" or "${REFUND_CHECK_ARG}" (reserved for the operation id and refund checks).`);
