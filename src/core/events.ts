@@ -1,10 +1,16 @@
 /**
- * NEP-297 events. Every state transition of a guarded flow is logged as
- * `EVENT_JSON:{"standard":"nep297-callback-guards","version":"1.0.0","event":"<name>","data":[{...}]}`,
+ * NEP-297 events. Each state transition of a guarded flow logs one of these as
+ * `EVENT_JSON:{"standard":"nep297-callback-guards","version":"1.2.0","event":"<name>","data":[{...}]}`,
  * so indexers, wallets and tests can follow money and locks without reading contract storage.
  * Payloads are kept short on purpose: a log byte costs about 0.3 Ggas (UTF-8 decoding + log fees).
- * Logs survive a failed receipt (they stay in its outcome), so even a callback that had to panic leaves
- * its `callback_failed` event behind.
+ *
+ * Read them with the receipt's status. Logs survive a failed receipt (they stay in its outcome), so a
+ * callback that had to panic leaves its `callback_failed` event behind; but so does everything else it
+ * logged before failing: a `lock_released` or `refund_sent` in a receipt that then ran out of gas
+ * describes a change that was rolled back (the operation is still in flight). Count only the events of
+ * successful receipts as done. Likewise a callback body undone as a unit (`callback_failed`) may have
+ * logged events of its own (e.g. a `lock_acquired` for a flow it started and whose writes were undone):
+ * that flow does not exist.
  */
 import { near } from "near-sdk-js";
 
@@ -22,7 +28,7 @@ export const EVENT_STANDARD = "nep297-callback-guards";
  * @example
  * if (event.version !== EVENT_VERSION) throw new Error("unknown event format");
  */
-export const EVENT_VERSION = "1.1.0";
+export const EVENT_VERSION = "1.2.0";
 
 /**
  * Names of the events:

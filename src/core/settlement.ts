@@ -15,7 +15,7 @@
  * the account's own lock key and the hold held, every other lock key released, the credit of what the
  * callees kept staged) until the owner decides through `expireOperation`.
  */
-import { near, decode } from "near-sdk-js";
+import { near, decode, encode } from "near-sdk-js";
 import { emitGuardEvent, type GuardEventData, type GuardEventValue } from "./events";
 import { deleteOperation, operationStorageBytes, restoreOperation, updateOperation, waitingShape, shedLocks } from "./operation-ledger";
 import { operationHome, type PendingOperation, type ExternalOutcome } from "./operation-record";
@@ -55,7 +55,8 @@ export interface SettleReturnType {
 
 /** The shape of `op` for the gas estimates (see `settleGas`). */
 function gasShape(op: PendingOperation): SettleGasParameters {
-  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length, calls: op.sent.length };
+  // Bytes, as the host charges them (an id on a multi-byte lock key is up to 3 bytes per character).
+  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: encode(op.id).length + encode(op.account).length, calls: op.sent.length };
 }
 
 /** The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none. */

@@ -67,7 +67,8 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
  *    (`reconcile_required`: the account's own lock key and the hold stay, other keys are released, the
  *    owner decides with `expireOperation`). If the body
  *    ate into the reserve so that less than `settleGas` is left, the refund is deferred (`refund_deferred`)
- *    instead of running out of gas half-way.
+ *    instead of running out of gas half-way (`settleGas` does not grow with the contract-wide index: see
+ *    its doc).
  * It returns the body's return value, or `undefined` when the body threw or the callback was stale.
  *
  * Place it below `@call({...})` and below `@privateCallback(...)` if you use both; `@deferCredit(...)`

@@ -229,10 +229,13 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   // Gas first: nothing has been written yet. The operation id's length is bounded by 14 + home length
   // (a keyless home is "#" + seq, up to 14 more).
   const home = lockKeys.length > 0 ? lockKeys[0] : "#";
-  const callbackArgsSize = json(cb.args ?? {}).length + 24 + home.length;
+  // Sizes in UTF-8 bytes (what the host charges), not UTF-16 units: a lock key of 3-byte characters
+  // costs three times its length in events and storage keys.
+  const homeBytes = encode(home).length;
+  const callbackArgsSize = encode(json(cb.args ?? {})).length + 24 + homeBytes;
   // The callback's reserve is what its settlement will check for (settleGas) plus the guards' overhead,
   // computed from this operation's shape, so what is reserved and what is checked cannot drift apart.
-  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length, calls: prepared.length });
+  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + homeBytes + encode(account).length, calls: prepared.length });
   const need = guardedCallGas({
     calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length, maxResultBytes: x.maxResultBytes })),
     callbackGas,
