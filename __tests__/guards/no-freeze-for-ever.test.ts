@@ -194,3 +194,42 @@ describe("REVIEW-3b: a deferred refund of money that came back can be retried by
     expect(events(done, "refund_sent").map((e) => e.data.amount)).toEqual([ONE.toString()]);
   });
 });
+
+describe("retryDeferredRefund: a waiting operation whose callee kept part of the deposit", () => {
+  test("and-join, 3 NEAR kept by one callee, 2 NEAR back from the other a block late: the deferred 2 are retried by anyone; the operation keeps waiting for the owner with the 3 that were kept", async () => {
+    const t = await labSetup();
+    const THREE = parseNEAR("3");
+    const TWO = parseNEAR("2");
+    // The lab keeps 1 NEAR of liquid balance: it cannot pay 2 NEAR before they come back.
+    const l = await t.lab.balance();
+    await t.lab.transfer(t.root, l.total - l.stateStaked - ONE);
+    let hold = true;
+    t.worker.chain.setScheduler((ready) => ready.flatMap((r, i) => (hold && r.kind === "action" && r.origin === "deposit-refund" && r.receiverId === t.lab.accountId ? [] : [i])));
+    const aliceBefore = (await t.alice.balance()).total;
+    const h = t.alice.submitCall(t.lab, "start", { targets: [t.ok.accountId, t.bad.accountId], deposits: [THREE.toString(), TWO.toString()] }, { attachedDeposit: FIVE, gas: 300n * TGAS });
+    for (let i = 0; i < 6; i++) t.worker.step();
+    hold = false;
+    const r = new TransactionResult(await h.wait());
+    t.worker.chain.setScheduler(null);
+    expect(events(r, "refund_deferred").map((e) => e.data.amount)).toEqual([TWO.toString()]);
+    const op = events(r, "reconcile_required")[0].data.op as string;
+    const [before] = (await t.lab.view<{ refund: string; returned: string; credit: string; status: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    expect(before).toMatchObject({ status: "reconcile", refund: FIVE.toString(), returned: TWO.toString(), credit: THREE.toString() });
+    // Bob (anyone) retries: alice gets the 2 NEAR that came back, nothing more.
+    const retried = await t.bob.callRaw(t.lab, "retry_refund", { op });
+    expect(panicOf(retried)).toBe("");
+    expect(retried.parseResult()).toBe(TWO.toString());
+    expect(events(retried, "refund_sent").map((e) => [e.data.account, e.data.amount])).toEqual([[t.alice.accountId, TWO.toString()]]);
+    expect(events(retried, "lock_released")).toHaveLength(0);
+    const [after] = (await t.lab.view<{ refund: string; returned: string; credit: string; status: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
+    expect(after).toMatchObject({ status: "reconcile", refund: THREE.toString(), returned: "0", credit: THREE.toString() });
+    // Nothing returned is left to retry.
+    expect(panicOf(await t.bob.callRaw(t.lab, "retry_refund", { op }))).toMatch(/ERR_NOTHING_TO_CLAIM/);
+    // The owner books the 3 the callee kept.
+    const decided = await t.lab.callRaw(t.lab, "expire", { op, decision: "resolved" });
+    expect(decided.parseResult()).toEqual({ decision: "resolved", settled: true });
+    expect(await t.lab.view("balance_of", { account_id: t.alice.accountId })).toBe(THREE.toString());
+    expect((await t.alice.balance()).total).toBe(aliceBefore - THREE - gasPaid([r], t.gasPrice));
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+});
