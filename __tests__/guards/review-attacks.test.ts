@@ -1,7 +1,7 @@
 /**
  * Security review: attacks that FAIL today (the guards hold), kept as regression tests with exact balances.
- * The attacks that succeed are in review-failing.test.ts; the list of everything tried is in
- * docs/review-security.md.
+ * The attacks that still succeed are in review-failing.test.ts (REVIEW-4); the catalogue of every attack
+ * and the test that covers it is docs/attacks.md.
  */
 import path from "node:path";
 import { TransactionResult, parseNEAR, TGAS, type Receipt } from "../../src/testing/index.js";
