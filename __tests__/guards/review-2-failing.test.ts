@@ -3,7 +3,7 @@
  * with exact balances and fails until the finding is fixed (then it moves to review-2-attacks.test.ts).
  * Kept out of the default run by jest.config.js's testPathIgnorePatterns; run it on purpose with
  * `NODE_OPTIONS=--experimental-vm-modules npx jest __tests__/guards/review-2-failing.test.ts --testPathIgnorePatterns=/node_modules/`.
- * Findings: /work/wt/notes/review-2.md (REVIEW2-1..3).
+ * Findings: /work/wt/notes/review-2.md (REVIEW2-1..4).
  */
 import { parseNEAR, TGAS } from "../../src/testing/index.js";
 import { events, guardKeys, gasPaid, rewards, panicOf } from "./helpers.js";
@@ -41,6 +41,19 @@ describe("REVIEW2-2: money the body sent that came back is counted as paid (user
     // SAFE: alice's 5 NEAR reached her, or wait for her as a claim: never silently kept by the contract.
     expect((await t.alice.balance()).total + claimable).toBe(aliceBefore - gasPaid([r], t.gasPrice));
     expect((await t.payer.balance()).total).toBe(payerBefore + claimable + rewards([r], t.payer.accountId));
+  });
+});
+
+describe("REVIEW2-4: a body that refunds in the contract's books on the failure path is paid twice (the guard cannot see it)", () => {
+  test("alice's failed 5 NEAR flow refunded to her book balance (ft_resolve_transfer's habit) AND by the guard: she must not get 10 NEAR out of 5", async () => {
+    const t = await payerSetup();
+    const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "books" }, { attachedDeposit: FIVE, gas: GAS });
+    const w = await t.alice.callRaw(t.payer, "withdraw", {});
+    // SAFE: the 5 NEAR that came back leave the contract once (by the guard's refund or by the books),
+    // or the flow is refused with a named error; never both (today: refund_sent 5 and a withdrawal of 5).
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r, w], t.gasPrice));
+    expect((await t.payer.balance()).total).toBe(payerBefore + rewards([r, w], t.payer.accountId));
   });
 });
 
