@@ -4,7 +4,7 @@
  * Exact balances.
  */
 import { parseNEAR, TGAS } from "../../src/testing/index.js";
-import { events, guardKeys, gasPaid, rewards, panicOf } from "./helpers.js";
+import { events, guardKeys, gasPaid, rewards, panicOf, labSetup } from "./helpers.js";
 import { payerSetup, movedDeferred } from "./review-2-support.js";
 
 const FIVE = parseNEAR("5");
@@ -71,5 +71,20 @@ describe("REVIEW-1 / REVIEW-3b: a deferred refund whose record moved out of its 
     // Some attempts were too short (the sweep tested the refusal path), one paid.
     expect(paidAt).toBeGreaterThan(2n);
     expect((await t.bob.balance()).total).toBe(t.bobBefore - gasPaid([t.r], t.gasPrice));
+  });
+});
+
+describe("REVIEW-1's fix near the storage minimum: a waiting record that grows when it moves out of its shared home", () => {
+  test("lab 0.00165-0.00255 NEAR above its storage staking; bob's 1-yocto flow on [r:pool, @bob] is kept by the callee and rejected by the body: the callback still settles (no LackBalanceForState), the pool key is free", async () => {
+    for (let free = 165n; free <= 255n; free += 30n) {
+      const t = await labSetup();
+      const b = await t.lab.balance();
+      await t.lab.transfer(t.root, b.total - b.stateStaked - free * 10n ** 19n);
+      const r = await t.bob.callRaw(t.lab, "start", { targets: [t.ok.accountId], behavior: "throw", lock_keys: ["r:pool", `@${t.bob.accountId}`] }, { attachedDeposit: 1n, gas: GAS });
+      expect([String(free), r.receiptsOutcome.find((o) => o.methodName === "on_done")?.status.type]).toEqual([String(free), "SuccessValue"]);
+      expect(events(r, "reconcile_required")[0].data).toMatchObject({ paid: "0", outstanding: "1", kept: "1", released: ["r:pool"] });
+      expect(panicOf(await t.alice.callRaw(t.lab, "touch", { keys: ["r:pool"] }))).toBe("");
+      expect((await guardKeys(t.lab)).length).toBe(2); // the moved record and bob's own key
+    }
   });
 });
