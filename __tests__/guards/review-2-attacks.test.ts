@@ -49,12 +49,12 @@ describe("REVIEW-1 / REVIEW-3b: a deferred refund whose record moved out of its 
     expect(panicOf(await t.bob.callRaw(t.lab, "touch", { keys: [`@${t.bob.accountId}`] }))).toBe("");
   });
 
-  test("gas games on retry_refund: with 2..40 Tgas each attempt either pays bob exactly 1 NEAR and settles, or changes nothing", async () => {
+  test("gas games on retry_refund: with 2..100 Tgas each attempt either pays bob exactly 1 NEAR and settles, or changes nothing", async () => {
     const t = await movedDeferred();
     const keysBefore = await guardKeys(t.lab);
     expect(keysBefore.length).toBeGreaterThan(0);
     let paidAt = 0n;
-    for (let g = 2n; g <= 40n && paidAt === 0n; g += 1n) {
+    for (let g = 2n; g <= 100n && paidAt === 0n; g += 1n) {
       const bobNow = (await t.bob.balance()).total;
       const r = await t.alice.callRaw(t.lab, "retry_refund", { op: t.op }, { gas: g * TGAS });
       if (panicOf(r) === "" && r.succeeded) {
@@ -76,15 +76,23 @@ describe("REVIEW-1 / REVIEW-3b: a deferred refund whose record moved out of its 
 
 describe("REVIEW-1's fix near the storage minimum: a waiting record that grows when it moves out of its shared home", () => {
   test("lab 0.00165-0.00255 NEAR above its storage staking; bob's 1-yocto flow on [r:pool, @bob] is kept by the callee and rejected by the body: the callback still settles (no LackBalanceForState), the pool key is free", async () => {
+    let tried = 0;
     for (let free = 165n; free <= 255n; free += 30n) {
       const t = await labSetup();
       const b = await t.lab.balance();
       await t.lab.transfer(t.root, b.total - b.stateStaked - free * 10n ** 19n);
       const r = await t.bob.callRaw(t.lab, "start", { targets: [t.ok.accountId], behavior: "throw", lock_keys: ["r:pool", `@${t.bob.accountId}`] }, { attachedDeposit: 1n, gas: GAS });
+      // Engines charge different gas (so different rewards): where start itself cannot stake its record, nothing was sent.
+      if (!r.receiptsOutcome.some((o) => o.methodName === "on_done")) {
+        expect(await guardKeys(t.lab)).toEqual([]);
+        continue;
+      }
+      tried++;
       expect([String(free), r.receiptsOutcome.find((o) => o.methodName === "on_done")?.status.type]).toEqual([String(free), "SuccessValue"]);
       expect(events(r, "reconcile_required")[0].data).toMatchObject({ paid: "0", outstanding: "1", kept: "1", released: ["r:pool"] });
       expect(panicOf(await t.alice.callRaw(t.lab, "touch", { keys: ["r:pool"] }))).toBe("");
       expect((await guardKeys(t.lab)).length).toBe(2); // the moved record and bob's own key
     }
+    expect(tried).toBeGreaterThan(0);
   });
 });
