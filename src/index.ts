@@ -65,6 +65,8 @@ export {
   type HoldParameters,
 } from "./guards/start-guarded-call";
 export { expireOperation, type ExpiryDecision, type ExpireOperationParameters, type ExpireOperationReturnType } from "./guards/expire-operation";
+export { retryDeferredRefund, type RetryDeferredRefundParameters, type RetryDeferredRefundReturnType } from "./guards/retry-deferred-refund";
+export { resolveRefundCheck, REFUND_CHECK_GRACE_BLOCKS, type RefundCheckDecision, type RefundCheckRecord, type ResolveRefundCheckParameters } from "./guards/resolve-refund-check";
 
 export { getOperation, listOperations, operationToView, heldAmount, type PendingOperationView } from "./core/operation-ledger";
 export type { PendingOperation, OperationHold, OperationStatus, ExternalOutcome } from "./core/operation-record";

@@ -12,7 +12,7 @@ export interface LoggedEvent {
 }
 
 /** The guards' event standard and the version their events carry. */
-export const GUARD_EVENTS = { standard: "nep297-callback-guards", version: "1.1.0" } as const;
+export const GUARD_EVENTS = { standard: "nep297-callback-guards", version: "1.2.0" } as const;
 
 /**
  * NEP-297 events in a transaction's logs (or a list of logs), one kind only when `name` is given: the

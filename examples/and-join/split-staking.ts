@@ -13,7 +13,11 @@
  *   holds (the old version refunded the whole deposit and asked the pool to `unstake` the kept half: if
  *   that unstake failed, the contract had paid a half it never got back);
  * - the user's lock is held from the call to the callback: `withdraw` and a second
- *   `deposit_and_stake` by the same user are refused meanwhile (pendingLock).
+ *   `deposit_and_stake` by the same user are refused meanwhile (pendingLock);
+ * - a refund the callback had to defer (`refund_deferred`: the failed pool's half came back after the
+ *   callback, or the contract was short of liquid balance) is paid by `retry_refund({ op })`, which anyone
+ *   may call (it pays only the money that came back, to the user); an operation whose callback never ran
+ *   to the end (out of gas) is decided by the owner with `resolve_expired` after its TTL.
  */
 import { NearBindgen, call, view, initialize, near, LookupMap, NearPromise } from "near-sdk-js";
 import {
@@ -22,6 +26,8 @@ import {
   deferCredit,
   pendingLock,
   startGuardedCall,
+  expireOperation,
+  retryDeferredRefund,
   claimBouncedRefund,
   bouncedRefundOf,
   parseU128,
@@ -39,6 +45,8 @@ const CALLBACK_GAS = 20n * TGAS;
 
 @NearBindgen({ requireInit: true })
 export class SplitStaking {
+  /** The account that called `init`: it decides operations whose callback could not settle them. */
+  owner = "";
   pools: string[] = [];
   /** Credited (staked) balance per account, yoctoNEAR as decimal strings. */
   balances: LookupMap<string> = new LookupMap<string>("b");
@@ -49,6 +57,7 @@ export class SplitStaking {
     const b = parseAccountId(pool_b, "pool_b");
     if (a === b) throw new GuardError("ERR_INVALID_ARGUMENT", "pool_a and pool_b must be two different pools.");
     this.pools = [a, b];
+    this.owner = near.predecessorAccountId();
   }
 
   /** Stakes half of the attached deposit with each pool; credited only if both accept it. */
@@ -86,6 +95,32 @@ export class SplitStaking {
   @deferCredit<SplitStaking>({ apply: (self, { account, amount }) => self.credit(account, amount) })
   on_staked(_args: { op: string }, ctx: GuardedCallbackContext): boolean {
     return ctx.succeeded;
+  }
+
+  /** Pays a deferred refund (the money that came back for `op`) to its user. Anyone may call it. */
+  @call({})
+  retry_refund({ op }: { op: string }): string {
+    return retryDeferredRefund({ id: op }).amount.toString();
+  }
+
+  /**
+   * Owner only: decides an operation its callback could not settle (after its TTL; at once when it waits
+   * for reconciliation). `refund` pays `op.refund` back (beyond what came back, from the contract's own
+   * funds: the owner's decision), `credit` books the staged credit, `keep` leaves it.
+   */
+  @call({})
+  resolve_expired({ op, decision }: { op: string; decision: "refund" | "credit" | "keep" }): string {
+    if (near.predecessorAccountId() !== this.owner) throw new GuardError("ERR_INVALID_ARGUMENT", `only the owner ${this.owner} may resolve expired operations.`);
+    return expireOperation({
+      id: op,
+      decide: (pending) => {
+        if (decision === "credit") {
+          this.credit(pending.account, pending.credit);
+          return "resolved";
+        }
+        return decision === "refund" ? "refund" : "keep";
+      },
+    }).decision;
   }
 
   /** Pays the caller a refund that bounced (its account was deleted while its stake was in flight). */

@@ -19,7 +19,12 @@
  * - a refund to a buyer who deleted their account meanwhile bounces back and waits for them:
  *   `claim_refund()` once the account exists again, `get_claimable` to see it;
  * - the buyer's lock is held from `purchase` to the callback: a second purchase by the same buyer is
- *   refused (ERR_LOCKED) until the first settles; other buyers are not blocked.
+ *   refused (ERR_LOCKED) until the first settles; other buyers are not blocked;
+ * - a purchase record the marketplace cannot stake storage for (it sits at its storage minimum) makes
+ *   the callback body fail as a unit (the unused-part refund refuses to break storage staking): the whole
+ *   deposit is refunded instead of the receipt failing with LackBalanceForState;
+ * - an operation whose callback never ran to the end (out of gas) is decided by the owner with
+ *   `resolve_expired` after its TTL; a deferred refund is paid by `retry_refund`, which anyone may call.
  *
  * Why the deposit is not attached to the shop's call: NEAR attached to a call belongs to the receiver
  * and cannot be taken back, so a shop that kept it and claimed it "unused" would make the marketplace
@@ -32,6 +37,8 @@ import {
   withRefundOnFailure,
   startGuardedCall,
   sendRefund,
+  expireOperation,
+  retryDeferredRefund,
   claimBouncedRefund,
   bouncedRefundOf,
   listOperations,
@@ -80,6 +87,8 @@ function emit(event: string, data: Record<string, string>): void {
 
 @NearBindgen({ requireInit: true })
 export class Marketplace {
+  /** The account that called `init`: it decides purchases whose callback could not settle them. */
+  owner = "";
   shop = "";
   /** Proceeds per shop (yoctoNEAR, decimal strings), withdrawable by the shop. Credited only by the callback. */
   earnings: LookupMap<string> = new LookupMap<string>("e");
@@ -89,6 +98,7 @@ export class Marketplace {
   @initialize({})
   init({ shop }: { shop: string }): void {
     this.shop = parseAccountId(shop, "shop");
+    this.owner = near.predecessorAccountId();
   }
 
   /**
@@ -146,6 +156,22 @@ export class Marketplace {
     if (amount === 0n) throw new GuardError("ERR_INSUFFICIENT_AVAILABLE", `${shop} has no proceeds to withdraw.`);
     this.earnings.remove(shop);
     return NearPromise.new(shop).transfer(amount);
+  }
+
+  /** Pays a deferred refund (the money that came back for `op`) to its buyer. Anyone may call it. */
+  @call({})
+  retry_refund({ op }: { op: string }): string {
+    return retryDeferredRefund({ id: op }).amount.toString();
+  }
+
+  /**
+   * Owner only: decides a purchase its callback could not settle (after its TTL). `refund` pays the
+   * buyer's deposit back (it never left the marketplace), `keep` leaves it for later.
+   */
+  @call({})
+  resolve_expired({ op, decision }: { op: string; decision: "refund" | "keep" }): string {
+    if (near.predecessorAccountId() !== this.owner) throw new GuardError("ERR_INVALID_ARGUMENT", `only the owner ${this.owner} may resolve expired purchases.`);
+    return expireOperation({ id: op, decide: () => (decision === "refund" ? "refund" : "keep") }).decision;
   }
 
   /** Pays the caller a refund that bounced (their account was deleted while the purchase was in flight). */

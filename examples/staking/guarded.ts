@@ -105,6 +105,10 @@ export class GuardedStaking {
    * "reconcile"`, e.g. the validator kept the deposit but the credit failed). "refund" if the validator
    * did not keep the deposit (or to pay the user from the contract's funds), "credit" if it did (checked
    * with `external` or off-chain with the validator's `get_staked`), "keep" to wait.
+   *
+   * "credit" books `op.credit`: for a waiting (`reconcile`) operation that is only the share of the staged
+   * credit matching what the validator kept (what came back was refunded or is held for the refund); for a
+   * `pending` one past its TTL it is the whole staged credit, so check the validator first. "refund" pays `op.refund`: only `op.returned` of it came back, the rest is the contract's money.
    */
   @call({})
   resolve_expired({ op, decision }: { op: string; decision: "refund" | "credit" | "keep" }): string {

@@ -8,6 +8,8 @@
  */
 
 const methods: string[] = [];
+/** Declared result counts (`results: n` on the callback's guard), by method. */
+const counts: Record<string, number> = {};
 
 /**
  * Records a `withRefundOnFailure` method (called by the decorator).
@@ -34,4 +36,23 @@ export function isGuardedCallback(name: string): boolean {
  */
 export function anyGuardedCallback(): string | null {
   return methods.length > 0 ? methods[0] : null;
+}
+
+/**
+ * Records the number of promise results a guarded callback declared (`results: n`), so that
+ * `startGuardedCall` can refuse a flow with another number of calls before anything is sent.
+ * @internal
+ * @example registerResultCount("on_staked", 2);
+ */
+export function registerResultCount(name: string, count: number | "any" | undefined): void {
+  if (typeof count === "number") counts[name] = count;
+}
+
+/**
+ * The number of results `name` declared, or null when it accepts any number.
+ * @internal
+ * @example const n = declaredResultCount(cb.method); // 2, or null
+ */
+export function declaredResultCount(name: string): number | null {
+  return Object.prototype.hasOwnProperty.call(counts, name) ? counts[name] : null;
 }

@@ -11,7 +11,9 @@
  * - `ERR_NOT_PRIVATE_CALLBACK`: a private callback was called by another account.
  * - `ERR_NOT_A_CALLBACK`: a private callback was called directly (no promise result), e.g. by a
  *   transaction signed with the contract's own key.
- * - `ERR_UNEXPECTED_RESULT_COUNT`: the callback awaited another number of promises than declared.
+ * - `ERR_UNEXPECTED_RESULT_COUNT`: the callback awaited another number of promises than declared; also
+ *   `startGuardedCall` for a flow whose number of calls differs from the `results` its callback
+ *   declared (refused before anything is written or sent).
  * - `ERR_RESULT_TOO_LARGE`: a promise result is larger than `maxResultBytes`; its bytes were not read.
  * - `ERR_RESULT_NOT_JSON`: `json()` on a result that is empty or not JSON.
  * - `ERR_LOCKED`: a lock key is held by an operation in flight.
@@ -32,6 +34,9 @@
  * - `ERR_UNKNOWN_CALLBACK`: `startGuardedCall`'s `callback.method` is not a `withRefundOnFailure` method of
  *   this contract; refused before anything is written or sent.
  * - `ERR_NOTHING_TO_CLAIM`: no bounced refund is recorded for this account.
+ * - `ERR_STORAGE_STAKING`: a callback body's writes would leave the contract below its storage staking
+ *   (nearcore would fail the whole receipt with LackBalanceForState); the body is undone and the flow
+ *   settles on its refund path. Top up the contract, or charge users for the storage they add.
  */
 export type GuardErrorCode =
   | "ERR_NOT_PRIVATE_CALLBACK"
@@ -52,7 +57,8 @@ export type GuardErrorCode =
   | "ERR_CORRUPT_GUARD_STATE"
   | "ERR_MISSING_OPERATION"
   | "ERR_UNKNOWN_CALLBACK"
-  | "ERR_NOTHING_TO_CLAIM";
+  | "ERR_NOTHING_TO_CLAIM"
+  | "ERR_STORAGE_STAKING";
 
 // Declaration merging gives the class a typed `code` without a class field (babel would otherwise need
 // `allowDeclareFields`); the constructor assigns it.

@@ -1,10 +1,16 @@
 /**
- * NEP-297 events. Every state transition of a guarded flow is logged as
- * `EVENT_JSON:{"standard":"nep297-callback-guards","version":"1.0.0","event":"<name>","data":[{...}]}`,
+ * NEP-297 events. Each state transition of a guarded flow logs one of these as
+ * `EVENT_JSON:{"standard":"nep297-callback-guards","version":"1.2.0","event":"<name>","data":[{...}]}`,
  * so indexers, wallets and tests can follow money and locks without reading contract storage.
  * Payloads are kept short on purpose: a log byte costs about 0.3 Ggas (UTF-8 decoding + log fees).
- * Logs survive a failed receipt (they stay in its outcome), so even a callback that had to panic leaves
- * its `callback_failed` event behind.
+ *
+ * Read them with the receipt's status. Logs survive a failed receipt (they stay in its outcome), so a
+ * callback that had to panic leaves its `callback_failed` event behind; but so does everything else it
+ * logged before failing: a `lock_released` or `refund_sent` in a receipt that then ran out of gas
+ * describes a change that was rolled back (the operation is still in flight). Count only the events of
+ * successful receipts as done. Likewise a callback body undone as a unit (`callback_failed`) may have
+ * logged events of its own (e.g. a `lock_acquired` for a flow it started and whose writes were undone):
+ * that flow does not exist.
  */
 import { near } from "near-sdk-js";
 
@@ -22,7 +28,7 @@ export const EVENT_STANDARD = "nep297-callback-guards";
  * @example
  * if (event.version !== EVENT_VERSION) throw new Error("unknown event format");
  */
-export const EVENT_VERSION = "1.1.0";
+export const EVENT_VERSION = "1.2.0";
 
 /**
  * Names of the events:
@@ -37,11 +43,19 @@ export const EVENT_VERSION = "1.1.0";
  *   is recorded as claimable by the account (`account`, `amount`, `claimable`: the account's new total).
  * - `refund_claimed`: a bounced refund was paid out again (`account`, `amount`); a new Transfer, checked the same way.
  * - `claim_resolved`: the owner settled a bounced refund (`account`, `amount`, `decision`).
- * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`, `amount`, `reason`).
+ * - `check_resolved`: the owner resolved a refund check record its check left behind (it ran out of gas):
+ *   `check`, `account`, `amount`, `decision` (`arrived` | `bounced` | `keep`; `bounced` is followed by `refund_bounced`).
+ * - `refund_reduced`: on a refund path the callback body itself sent money (a `sendRefund`, a retry with
+ *   another callee): that much of what came back is counted as paid, and the guard refunds only the rest
+ *   (`op`, `account`, `amount`: counted, `refund`: what the guard still pays).
+ * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`,
+ *   `amount`, `reason`, and `released`: the lock keys it let go, when it keeps only the account's own).
  * - `reconcile_required`: the flow did not succeed and not everything it sent came back (the callee kept a
- *   deposit); nothing is paid from the contract's own balance. The operation is kept, locks held, credit
- *   staged, until the owner decides (`op`, `account`, `paid`, `outstanding`, `kept`, `results`: per awaited
- *   call `{ status, size, prefix }` with up to 32 bytes of the value as text).
+ *   deposit); nothing is paid from the contract's own balance. The operation is kept with only the
+ *   account's own lock key and its hold (every other key is released: `released`), and the credit of what
+ *   the callees kept staged, until the owner decides (`op`, `account`, `paid`, `outstanding`, `kept`,
+ *   `released`, `results`: per awaited call `{ status, size, prefix }` with up to 32 bytes of the value as
+ *   text).
  * - `compensated`: the contract's `compensate` hook took over what was kept (`op`, `kept`, `outstanding`).
  * - `callback_failed`: the callback body (or, with `stage: "compensate"`, the compensation) threw; its writes were undone (`op`, `error`, `external`, `panicked`).
  * - `stale_callback`: a callback for an operation that is no longer pending (expired, or settled); nothing
@@ -58,7 +72,9 @@ export type GuardEventName =
   | "refund_bounced"
   | "refund_claimed"
   | "claim_resolved"
+  | "check_resolved"
   | "refund_deferred"
+  | "refund_reduced"
   | "reconcile_required"
   | "compensated"
   | "callback_failed"

@@ -131,7 +131,7 @@ export interface SettleGasParameters {
   hold: boolean;
   /** The operation is in the contract-wide index (the index is read and rewritten). */
   indexed: boolean;
-  /** Length of the operation id plus the account id: both appear in the events. */
+  /** UTF-8 bytes of the operation id plus the account id: both appear in the events. */
   idBytes: number;
   /** Number of awaited calls (each appears in a `reconcile_required` event). Default 1. */
   calls?: number;
@@ -145,9 +145,13 @@ export interface SettleGasParameters {
  * write, the index read + write), near-sdk-js saving STATE, and the JavaScript.
  *
  * Why: a refund must only be started when it can finish; with less gas the refund is deferred
- * (`refund_deferred`) and the owner settles it. Not covered: a STATE much larger than 2 KB, an index of
- * more than about a hundred operations (both cost more bytes to rewrite), JavaScript the callback body
- * leaves running after settlement.
+ * (`refund_deferred`) and the owner settles it. Not covered: a STATE much larger than 2 KB, and the
+ * contract-wide index (`index: true`): it is ONE comma-joined record that every indexed settlement reads
+ * and rewrites whole, its size set by every user's indexed operations in flight (ids of up to ~900 bytes
+ * on multi-byte lock keys), and only 2 storage operations are reserved for it: a few dozen indexed
+ * operations on long keys are enough to push a refund into `refund_deferred`, or the callback out of gas
+ * after its events were logged (REVIEW-4). Also not covered: JavaScript the callback body leaves
+ * running after settlement. `idBytes` is in UTF-8 bytes.
  *
  * @example
  * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 12.96 Tgas
@@ -188,7 +192,8 @@ const DEFER_EVENT_FIXED_BYTES = 320;
 export function deferGas(p: SettleGasParameters): bigint {
   // refund_deferred, and reconcile_required with a line per awaited call.
   const events = 2n * (EVENT_BASE + EVENT_BYTE * BigInt(DEFER_EVENT_FIXED_BYTES + p.idBytes)) + EVENT_BYTE * BigInt(EVENT_RESULT_BYTES * (p.calls ?? 1));
-  return SETTLE_STORAGE_OP_GAS + events + STATE_SAVE_GAS + DEFER_JS_GAS;
+  // Writing the record back, and releasing each other lock key (a waiting operation keeps only its own).
+  return SETTLE_STORAGE_OP_GAS * BigInt(p.lockKeys > 1 ? p.lockKeys : 1) + events + STATE_SAVE_GAS + DEFER_JS_GAS;
 }
 
 /**
@@ -209,7 +214,8 @@ export const REFUND_GAS = REFUND_CHECK_GAS + 4n * TGAS;
 /**
  * The refund reserve of an operation of this shape: `max(REFUND_GAS, CALLBACK_OVERHEAD_GAS + settleGas(p))`.
  * `startGuardedCall` gives the callback `callback.gas` plus this, so a callback whose body stayed within
- * `callback.gas` always has the `settleGas` that `settleOperation` checks for.
+ * `callback.gas` always has the `settleGas` that `settleOperation` checks for (whether that is enough
+ * depends on `settleGas`'s estimate: see its "Not covered", the contract-wide index).
  *
  * Why: one figure for what is reserved and what is checked, so they cannot drift apart. Not covered:
  * see `settleGas`.

@@ -9,12 +9,18 @@
  * earlier one lives at least until its callback, two blocks later. So a stale or duplicated callback,
  * which finds another id (or none) at the home, changes nothing, and a callback can release only its own
  * locks.
+ *
+ * An operation waiting for reconciliation (status `reconcile`) keeps only its account's own lock key
+ * (`lockKeyForAccount(op.account)`, if it took it) and its hold: its other (shared) keys are released,
+ * so one user's flow that waits for the owner never blocks other users. When its home was such a shared
+ * key, the record moves to `!<id>` in the lock space (no lock key starts with `!`); `getOperation` finds
+ * it there by its unchanged id.
  */
 import { near, encode, decode } from "near-sdk-js";
 import { GuardError } from "./errors";
-import { guardKey } from "./storage-keys";
 import { readGuard, writeGuard, removeGuard, corruptGuardState, readAmount, addAmount } from "./guard-storage";
-import { operationHome, splitId, encodeOperation, decodeOperation, type PendingOperation, type OperationHold, type OperationStatus, type ExternalOutcome } from "./operation-record";
+import { guardKey, lockKeyForAccount } from "./storage-keys";
+import { operationHome, homeIsLockKey, splitId, encodeOperation, decodeOperation, type PendingOperation, type OperationHold, type OperationStatus, type ExternalOutcome } from "./operation-record";
 
 /** JSON-friendly form of a `PendingOperation` for views: amounts and heights as decimal strings. */
 export interface PendingOperationView {
@@ -84,9 +90,73 @@ export function getOperation(id: unknown): PendingOperation | null {
   const parts = splitId(id);
   if (!parts) return null;
   const value = readGuard(guardKey("lock", parts.home));
-  if (value !== null && value.charAt(0) === "^") return null; // a secondary key of another operation
-  const op = recordAt(parts.home, value);
-  return op && op.id === id ? op : null;
+  const op = value !== null && value.charAt(0) === "^" ? null : recordAt(parts.home, value); // "^": a secondary key of another operation
+  if (op && op.id === id) return op;
+  // Waiting for reconciliation, moved out of a shared home (see the file comment).
+  const moved = readGuard(guardKey("lock", MOVED + id));
+  if (moved === null) return null;
+  const waiting = decodeOperation(MOVED + id, moved);
+  if (!waiting || waiting.id !== parts.seq + ":" + MOVED + id) throw corruptGuardState("lock", MOVED + id, moved);
+  return { ...waiting, id: id as string };
+}
+
+/** First character of the home of a record moved out of its shared home (`!<id>`). */
+const MOVED = "!";
+
+/**
+ * Where `op`'s record is stored (the body of its lock-space key): its home, or `!<id>` for an operation
+ * waiting for reconciliation that no longer holds its home key.
+ */
+function recordHome(op: PendingOperation): string {
+  const home = operationHome(op.id);
+  return !homeIsLockKey(home) || op.lockKeys[0] === home ? home : MOVED + op.id;
+}
+
+/** The stored value of `op` at `recordHome(op)`. */
+function encodeAt(op: PendingOperation): string {
+  const at = recordHome(op);
+  return encodeOperation(at === operationHome(op.id) ? op : { ...op, id: op.id.slice(0, op.id.indexOf(":")) + ":" + at });
+}
+
+/** Index in `op.lockKeys` of its first pointer key (the keys before it are the record's own home). */
+function firstPointer(op: PendingOperation): number {
+  return op.lockKeys.length > 0 && op.lockKeys[0] === recordHome(op) ? 1 : 0;
+}
+
+/**
+ * True when lock key `key` holds a `^<id>` pointer of `op` (one of its keys other than the record's home).
+ * @internal
+ * @example if (!pointsTo(op, key)) throw corruptGuardState("lock", key, value);
+ */
+export function pointsTo(op: PendingOperation, key: string): boolean {
+  return op.lockKeys.indexOf(key) >= firstPointer(op);
+}
+
+/**
+ * The record `op` keeps while it waits for reconciliation: the same operation with only its account's own
+ * lock key (if it held it). `released` lists the other keys, which `shedLocks` frees.
+ * @internal
+ * @example const { record, released } = waitingShape({ ...op, status: "reconcile" });
+ */
+export function waitingShape(op: PendingOperation): { record: PendingOperation; released: string[] } {
+  const own = lockKeyForAccount(op.account);
+  return { record: { ...op, lockKeys: op.lockKeys.filter((k) => k === own) }, released: op.lockKeys.filter((k) => k !== own) };
+}
+
+/**
+ * Frees the lock keys `released` of a taken operation `op` (its home is already free: takeOperation
+ * removed it): each pointer that still names `op` is removed.
+ * @internal
+ * @example shedLocks(op, waitingShape(op).released);
+ */
+export function shedLocks(op: PendingOperation, released: readonly string[]): void {
+  const home = operationHome(op.id);
+  for (const k of released) {
+    if (k === home) continue;
+    const key = guardKey("lock", k);
+    const evicted = removeGuard(key);
+    if (evicted !== null && decode(evicted) !== "^" + op.id) near.storageWriteRaw(key, evicted);
+  }
 }
 
 /**
@@ -120,7 +190,7 @@ export function takeOperation(id: unknown): PendingOperation | null {
  * @example if (!restoreOperation(op)) throw new GuardError("ERR_LOCKED", "...");
  */
 export function restoreOperation(op: PendingOperation): boolean {
-  return writeNew(guardKey("lock", operationHome(op.id)), encodeOperation(op)) === null;
+  return writeNew(guardKey("lock", recordHome(op)), encodeAt(op)) === null;
 }
 
 /**
@@ -129,7 +199,7 @@ export function restoreOperation(op: PendingOperation): boolean {
  * @example updateOperation({ ...op, status: "reconcile" });
  */
 export function updateOperation(op: PendingOperation): void {
-  writeGuard(guardKey("lock", operationHome(op.id)), encodeOperation(op));
+  writeGuard(guardKey("lock", recordHome(op)), encodeAt(op));
 }
 
 /**
@@ -140,7 +210,7 @@ export function updateOperation(op: PendingOperation): void {
 function decodeLockValue(key: string, value: string): PendingOperation {
   if (value.charAt(0) === "^") {
     const op = getOperation(value.slice(1));
-    if (op && op.lockKeys.indexOf(key) > 0) return op;
+    if (op && pointsTo(op, key)) return op;
     throw corruptGuardState("lock", key, value);
   }
   return recordAt(key, value) as PendingOperation;
@@ -282,9 +352,8 @@ function keyBytes(body: string): number {
  * @example const usageAfter = near.storageUsage() - operationStorageBytes(op);
  */
 export function operationStorageBytes(op: PendingOperation): bigint {
-  let bytes = keyBytes(operationHome(op.id)) + encode(encodeOperation(op)).length + 40;
-  const first = operationHome(op.id).charAt(0) === "#" ? 0 : 1;
-  for (let i = first; i < op.lockKeys.length; i++) bytes += keyBytes(op.lockKeys[i]) + encode(op.id).length + 41;
+  let bytes = keyBytes(recordHome(op)) + encode(encodeAt(op)).length + 40;
+  for (let i = firstPointer(op); i < op.lockKeys.length; i++) bytes += keyBytes(op.lockKeys[i]) + encode(op.id).length + 41;
   return BigInt(bytes);
 }
 
@@ -296,10 +365,8 @@ export function operationStorageBytes(op: PendingOperation): bigint {
  * @example deleteOperation(op, true); // after takeOperation(op.id)
  */
 export function deleteOperation(op: PendingOperation, taken = false): void {
-  const home = operationHome(op.id);
-  if (!taken) near.storageRemoveRaw(guardKey("lock", home));
-  const first = home.charAt(0) === "#" ? 0 : 1;
-  for (let i = first; i < op.lockKeys.length; i++) {
+  if (!taken) near.storageRemoveRaw(guardKey("lock", recordHome(op)));
+  for (let i = firstPointer(op); i < op.lockKeys.length; i++) {
     const key = guardKey("lock", op.lockKeys[i]);
     const evicted = removeGuard(key);
     if (evicted !== null && decode(evicted) !== "^" + op.id) near.storageWriteRaw(key, evicted);

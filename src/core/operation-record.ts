@@ -3,7 +3,8 @@
  *
  * Operation ids are `<seq>:<home>`: `seq` is the base-36 block height at the start (plus `.n` for
  * keyless operations started in the same block), `home` the storage home of the record (the first lock
- * key, or `#<seq>` without lock keys).
+ * key, or `#<seq>` without lock keys). An operation waiting for reconciliation keeps only its account's
+ * own lock key; when its home is another (shared) key, its record moves to `!<id>` (operation-ledger.ts).
  *
  * Record value (`|`-separated, trailing empty fields dropped):
  * `2|seq|kind|account|refund|expiresAt|otherLockKeys(,)|credit|holdAmount|holdKey|flags|sent(,)|external|returned`
@@ -43,7 +44,12 @@ export interface PendingOperation {
    * only from money that came back. For a `reconcile` operation: what is still due after the callback.
    */
   readonly refund: bigint;
-  /** Amount staged for `account`, applied only after success (see deferCredit). */
+  /**
+   * Amount staged for `account`, applied only after success (see deferCredit). For a `reconcile`
+   * operation: only the share of the staged credit that matches what the callees kept
+   * (`credit × kept / Σ sent`; 0 when everything came back), so a hook that books `op.credit` never
+   * credits money that is also refunded.
+   */
   readonly credit: bigint;
   /** Lock keys held by this operation, home key first. */
   readonly lockKeys: readonly string[];
@@ -85,6 +91,18 @@ export function operationHome(id: string): string {
 }
 
 /**
+ * False for a home that is not a lock key: `#<seq>` (an operation without lock keys) and `!<id>` (the
+ * record of an operation waiting for reconciliation, moved out of the lock keys it released; see
+ * operation-ledger.ts). Validated lock keys never start with `#` or `!`.
+ * @internal
+ * @example homeIsLockKey("@alice.near"); // true
+ */
+export function homeIsLockKey(home: string): boolean {
+  const c = home.charAt(0);
+  return c !== "#" && c !== "!";
+}
+
+/**
  * Splits an operation id into `seq` and `home`; null when it is not a well-formed id.
  * @internal
  * @example splitId("k3:@alice.near"); // { seq: "k3", home: "@alice.near" }
@@ -113,7 +131,7 @@ export function encodeOperation(op: PendingOperation): string {
     home === defaultHoldKey ? "" : op.account,
     op.refund === 0n ? "" : op.refund.toString(),
     op.expiresAtBlock.toString(),
-    op.lockKeys.slice(home.charAt(0) === "#" ? 0 : 1).join(","),
+    op.lockKeys.slice(homeIsLockKey(home) ? 1 : 0).join(","),
     op.credit === 0n ? "" : op.credit === op.refund ? "=" : op.credit.toString(),
     op.hold ? op.hold.amount.toString() : "",
     op.hold && op.hold.key !== defaultHoldKey ? op.hold.key : "",
@@ -151,7 +169,7 @@ export function decodeOperation(home: string, value: string): PendingOperation |
     account,
     refund,
     credit: creditText === "=" ? refund : BigInt(creditText),
-    lockKeys: home.charAt(0) === "#" ? others : [home].concat(others),
+    lockKeys: homeIsLockKey(home) ? [home].concat(others) : others,
     hold: f[8] ? { key: f[9] || lockKeyForAccount(account), amount: BigInt(f[8]) } : null,
     expiresAtBlock: BigInt(f[5]),
     indexed: (f[10] ?? "").indexOf("i") >= 0,

@@ -7,14 +7,17 @@
  * What came back for a flow = the deposits of the awaited calls that FAILED (NEAR returns a failed call's
  * deposit to its predecessor, this contract) + the part of `op.refund` the contract never sent
  * (`max(0, refund - Σ deposits)`, e.g. an escrow that keeps the buyer's deposit). When the flow did not
- * succeed, the callback refunds `min(op.refund, came back)`; if that leaves part of the refund unpaid, or
+ * succeed, the callback refunds `min(op.refund, came back)`, less what the callback body itself sent on
+ * that path (a `sendRefund`, a retry with another callee: counted, so the money is never paid twice; see
+ * `refund_reduced`); if that leaves part of the refund unpaid, or
  * a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
  * what was kept, or the operation is kept for reconciliation (status `reconcile`, its verdict recorded,
- * locks and hold held, credit staged) until the owner decides through `expireOperation`.
+ * the account's own lock key and the hold held, every other lock key released, the credit of what the
+ * callees kept staged) until the owner decides through `expireOperation`.
  */
-import { near, decode } from "near-sdk-js";
+import { near, decode, encode } from "near-sdk-js";
 import { emitGuardEvent, type GuardEventData, type GuardEventValue } from "./events";
-import { deleteOperation, operationStorageBytes, restoreOperation } from "./operation-ledger";
+import { deleteOperation, operationStorageBytes, restoreOperation, updateOperation, waitingShape, shedLocks } from "./operation-ledger";
 import { operationHome, type PendingOperation, type ExternalOutcome } from "./operation-record";
 import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
@@ -52,7 +55,8 @@ export interface SettleReturnType {
 
 /** The shape of `op` for the gas estimates (see `settleGas`). */
 function gasShape(op: PendingOperation): SettleGasParameters {
-  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length, calls: op.sent.length };
+  // Bytes, as the host charges them (an id on a multi-byte lock key is up to 3 bytes per character).
+  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: encode(op.id).length + encode(op.account).length, calls: op.sent.length };
 }
 
 /** The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none. */
@@ -128,11 +132,20 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
   if (amount > 0n) {
     const blocked = refundBlocker(op, amount, p.taken ? 0n : operationStorageBytes(op));
     if (blocked) {
-      // The waiting record is a few bytes longer than the pending one; a contract at its storage minimum
-      // keeps the pending record instead (the owner still decides, after the TTL).
-      const record = p.deferAs && (operationStorageBytes(p.deferAs) <= operationStorageBytes(op) || spendable(operationStorageBytes(p.deferAs)) > 0n) ? p.deferAs : op;
-      if (p.taken) putBack(op, record);
-      emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason });
+      // The waiting record keeps only the account's own lock key (shared keys are released) and may be a
+      // few bytes longer than the pending one; a contract at its storage minimum keeps the pending record
+      // instead (the owner still decides, after the TTL).
+      const waiting = p.deferAs ? waitingShape(p.deferAs) : null;
+      const keep = waiting && (operationStorageBytes(waiting.record) <= operationStorageBytes(op) || spendable(operationStorageBytes(waiting.record)) > 0n) ? waiting : null;
+      const data: GuardEventData = { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason };
+      if (p.taken) {
+        putBack(op, keep ? keep.record : op);
+        if (keep && keep.released.length > 0) {
+          shedLocks(op, keep.released);
+          data.released = keep.released;
+        }
+      }
+      emitGuardEvent("refund_deferred", data);
       return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
     }
   }
@@ -147,6 +160,27 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
     emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: amount.toString(), check });
   }
   return { settled: true, refunded: amount > 0n };
+}
+
+/**
+ * Pays a waiting operation the money that came back for it (`op.returned`, a refund that was deferred):
+ * when that is everything still due and no credit is staged, the operation is settled (deleted, locks and
+ * hold released); otherwise the returned part is refunded and the operation keeps waiting for the owner
+ * with the rest (`refund - paid`, `returned` 0). Pays nothing when the balance or the gas left cannot
+ * (`settled: false, refunded: false`, with the reason). Never pays more than `op.returned`.
+ * @internal
+ * @example const r = settleReturned(op); // op.status === "reconcile" && op.returned > 0n
+ */
+export function settleReturned(op: PendingOperation): SettleReturnType {
+  const amount = op.returned < op.refund ? op.returned : op.refund;
+  if (amount === op.refund && op.credit === 0n) return settleOperation(op, { refund: true, amount, outcome: "refund" });
+  const method = checkMethodFor();
+  const blocked = refundBlocker(op, amount, 0n);
+  if (blocked) return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
+  updateOperation({ ...op, refund: op.refund - amount, returned: 0n });
+  const check = sendCheckedRefund(op.account, amount, method);
+  emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: amount.toString(), check });
+  return { settled: false, refunded: true, deferredReason: "reconcile" };
 }
 
 /** What the contract's `compensate` hook receives (see `WithRefundOnFailureParameters.compensate`). */
@@ -173,6 +207,21 @@ export interface CallbackSettlement {
   method: string;
   /** Runs the contract's compensation as a unit; true when it returned. */
   compensate?: (context: CompensationContext) => boolean;
+  /**
+   * yoctoNEAR the callback body attached to promises it created (`runAsUnit`'s `sent`; 0 when the body
+   * threw). On a refund path it counts as paid out of what came back: the guard refunds only the rest.
+   */
+  bodySent?: bigint;
+}
+
+/**
+ * The credit a record kept for the owner still stages: the share of `op.credit` that matches what the
+ * callees kept (`credit × kept / Σ sent`, rounded down), 0 when nothing was kept. The rest of the deposit
+ * came back and is refunded (or held for the refund), so an owner hook that books `op.credit` can never
+ * credit the user for money the user also gets back.
+ */
+function keptCredit(op: PendingOperation, kept: bigint, sent: bigint): bigint {
+  return sent > 0n && kept > 0n ? (op.credit * (kept < sent ? kept : sent)) / sent : 0n;
 }
 
 /** Up to 32 bytes of a successful result, as text, for events. */
@@ -200,8 +249,14 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
     kept.push(external[i] === "failure" ? 0n : deposit);
   });
   if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
-  const pay = op.refund < cameBack ? op.refund : cameBack;
-  const outstanding = op.refund - pay;
+  const payable = op.refund < cameBack ? op.refund : cameBack;
+  const outstanding = op.refund - payable;
+  // Money the body sent on this path (it refunded the user itself, or re-spent the deposit on a retry)
+  // came out of what came back: the guard pays only the rest, so the contract never pays it twice.
+  const bodySent = s.bodySent ?? 0n;
+  const byBody = bodySent < payable ? bodySent : payable;
+  const pay = payable - byBody;
+  if (byBody > 0n) emitGuardEvent("refund_reduced", { op: op.id, account: op.account, amount: byBody.toString(), refund: pay.toString() });
   let keptTotal = 0n;
   for (const k of kept) keptTotal += k;
   // Deferred, the refund waits as a `reconcile` record: what is due, backed by what came back.
@@ -213,11 +268,15 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   }
   // Kept for reconciliation: nothing beyond what came back leaves the contract.
   const results: GuardEventValue[] = s.results.map((r) => ({ status: r.status, size: r.status === "success" ? String(r.size) : "0", prefix: prefixOf(r) }));
-  const waiting: PendingOperation = { ...op, status: "reconcile", external, refund: op.refund, returned: pay };
+  // It keeps only the account's own lock key and its hold: shared keys are released, so a flow that waits
+  // for the owner never blocks other users (REVIEW-1).
+  const shaped = waitingShape({ ...op, status: "reconcile", external, refund: op.refund - byBody, returned: pay, credit: keptCredit(op, keptTotal, sentTotal) });
+  const waiting = shaped.record;
   const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
   if (pay === 0n) assertDeferGas(op);
   const paid = blocked ? 0n : pay;
-  putBack(op, { ...waiting, refund: op.refund - paid, returned: pay - paid });
+  putBack(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid });
+  shedLocks(op, shaped.released);
   if (blocked) emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: pay.toString(), reason: blocked.reason });
   else if (paid > 0n) {
     const check = sendCheckedRefund(op.account, paid, s.method);
@@ -227,9 +286,10 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
     op: op.id,
     account: op.account,
     paid: paid.toString(),
-    outstanding: (op.refund - paid).toString(),
+    outstanding: (op.refund - byBody - paid).toString(),
     kept: keptTotal.toString(),
     results,
+    released: shaped.released,
   });
   return { settled: false, refunded: paid > 0n, deferredReason: blocked ? blocked.reason : "reconcile", deferredBecause: blocked ? blocked.because : undefined };
 }

@@ -8,6 +8,8 @@
  * | `FF 'l'` + lockKey            | the operation record (`2|...`)          | first lock key of an operation    |
  * | `FF 'l'` + lockKey            | `^<operationId>` (pointer)              | its other lock keys               |
  * | `FF 'l'` + `#<seq>`           | the operation record                    | operations without lock keys      |
+ * | `FF 'l'` + `!<operationId>`   | the operation record                    | waiting for reconciliation, after |
+ * |                               |                                         | releasing its shared home key     |
  * | `FF 'h'` + holdKey            | total held, decimal                     | while any amount is held          |
  * | `FF 'c'` + `@<account>`       | bounced refunds claimable, decimal      | until claimed or resolved         |
  * | `FF 't'` + transferId         | amount of a refund Transfer in flight   | until its bounce check ran        |
@@ -19,15 +21,18 @@
  *   UnorderedSet's index. UTF-8 never contains the byte 0xFF (lone surrogates included: QuickJS writes
  *   them as 3-byte sequences starting with 0xED, the local runtime as U+FFFD), so none of these keys
  *   starts with it;
- * - `bytes()` (latin1, `latin1_string_to_uint8array`: the low byte of each UTF-16 unit): only Vector keys,
- *   `prefix + 4 bytes of the index`, including the vectors inside UnorderedMap (`prefix + "u"`) and
- *   UnorderedSet (`prefix + "e"`). Such a key starts with 0xFF only (a) when the prefix starts with a
- *   character whose low byte is 0xFF (`"ÿ"` U+00FF, U+01FF, ..., U+FFFF), or (b) for `new Vector("")`,
- *   whose keys are exactly 4 bytes. Every guard key is at least 5 bytes (lock and hold keys have at least
- *   3 characters, claims carry `@`, keyless homes a 2-character seq), so (b) can never match.
+ * - `bytes()` (latin1, `latin1_string_to_uint8array` over near/quickjs's `JS_ToCStringLenRaw`): one byte per
+ *   character for a string whose characters are all U+0000-U+00FF, and NO bytes for any other string (an
+ *   array without data, which every host function refuses: "Expect Uint8Array for key"). Only Vector keys
+ *   use it, `prefix + 4 bytes of the index`, including the vectors inside UnorderedMap (`prefix + "u"`)
+ *   and UnorderedSet (`prefix + "e"`). Such a key starts with 0xFF only (a) when the prefix starts with
+ *   `"ÿ"` (U+00FF) and has no wider character (a wider one makes every access throw instead), or (b) for
+ *   `new Vector("")`, whose keys are exactly 4 bytes. Every guard key is at least 5 bytes (lock and hold
+ *   keys have at least 3 characters, claims carry `@`, keyless homes a 2-character seq), so (b) can never
+ *   match.
  * What remains is the contract's responsibility: raw-byte writes (`near.storageWriteRaw` / `bytes()` with
- * bytes a user chooses) and collection prefixes starting with a character whose low byte is 0xFF. The
- * local runtime's deploy-time check (`checkGuardPlacement`) reports such prefixes written as literals.
+ * bytes a user chooses) and collection prefixes starting with `"ÿ"`. The local runtime's deploy-time check
+ * (`checkGuardPlacement`) reports such prefixes written as literals.
  *
  * Nothing remains under the 0xFF prefix once every operation is settled or expired, every refund check
  * has run and every bounced refund is claimed.
@@ -38,8 +43,7 @@ import { GuardError } from "./errors";
 /**
  * First character (latin1, as near-workspaces' `viewState().keys()` shows keys) of every storage key the
  * guards write: the byte 0xFF, which no UTF-8 key can contain. Contracts must not write raw keys starting
- * with it, nor give a Vector / UnorderedMap / UnorderedSet a prefix starting with a character whose low
- * byte is 0xFF.
+ * with it, nor give a Vector / UnorderedMap / UnorderedSet a prefix starting with `"ÿ"` (U+00FF).
  *
  * @example
  * const guardKeys = (await contract.viewState()).keys().filter((k) => k.startsWith(KEY_PREFIX)); // [] when idle

@@ -13,7 +13,11 @@
  * - the promise creators are wrapped too, only to notice them: a promise cannot be cancelled, so a body
  *   that created one and then threw cannot be undone by hand. The unit then reports
  *   `promisesCreated: true` and the caller must let the call panic, which drops those promises with
- *   everything else (the operation then stays in flight until expiry).
+ *   everything else (the operation then stays in flight until expiry);
+ * - the actions that attach money (`promise_create` / `promise_then` / `promise_batch_action_function_call`
+ *   (and `_weight`) deposits, `promise_batch_action_transfer`, `promise_batch_action_stake`) are wrapped
+ *   to add up what the body sends (`sent`): a callback counts it against the refund it owes, so a body
+ *   that refunds or re-spends the money that came back is never paid twice (see settlement.ts).
  *
  * Not covered:
  * - logs (they cannot be unwritten);
@@ -34,7 +38,7 @@ import { str } from "near-sdk-js";
 import { hostEnv, SCRATCH_REGISTER, type HostEnv } from "./env";
 
 /** What `runAsUnit` reports. */
-export type UnitResult<T> = { ok: true; value: T } | { ok: false; error: unknown; promisesCreated: boolean };
+export type UnitResult<T> = { ok: true; value: T; sent: bigint } | { ok: false; error: unknown; promisesCreated: boolean };
 
 function clone(value: unknown, seen: Map<object, unknown>): unknown {
   if (value === null || typeof value !== "object") return value;
@@ -85,9 +89,28 @@ function restoreFields(target: object, snapshot: [string, unknown][]): void {
 
 const PROMISE_CREATORS = ["promise_create", "promise_then", "promise_batch_create", "promise_batch_then"] as const;
 
+/** Host functions that attach money, and the position of the amount among their arguments. */
+const MONEY_ACTIONS: readonly [string, number][] = [
+  ["promise_create", 3],
+  ["promise_then", 4],
+  ["promise_batch_action_function_call", 3],
+  ["promise_batch_action_function_call_weight", 3],
+  ["promise_batch_action_transfer", 1],
+  ["promise_batch_action_stake", 1],
+];
+
+/** An amount argument as the host reads it (near-sdk-js passes a bigint; a number or a decimal string is read the same way). */
+function amountOf(value: unknown): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" || typeof value === "string") return BigInt(value);
+  return 0n;
+}
+
 /**
  * Runs `body`; on a throw, undoes its storage writes and its changes to `contract`'s fields and reports
- * the error instead of rethrowing it.
+ * the error instead of rethrowing it. `beforePromise`, if given, runs just before the body creates its
+ * first promise; if it throws, the body fails there, with nothing that cannot be undone. On success, `sent` is the total yoctoNEAR the body attached to the
+ * promises it created (deposits, transfers, stakes).
  *
  * Why: a callback that panics after partial writes loses its refund and keeps its locks; one that
  * catches without undoing keeps half-applied state. Not covered (see the file comment): logs, host
@@ -98,7 +121,7 @@ const PROMISE_CREATORS = ["promise_create", "promise_then", "promise_batch_creat
  * const unit = runAsUnit(this, () => this.applyReward(args));
  * if (!unit.ok && unit.promisesCreated) throw unit.error; // let the call panic
  */
-export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
+export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: () => void): UnitResult<T> {
   const env: HostEnv = hostEnv();
   const fields = snapshotFields(contract);
   const journal: { key: Uint8Array; prior: Uint8Array | null }[] = [];
@@ -106,7 +129,9 @@ export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
   const write = env.storage_write;
   const remove = env.storage_remove;
   const creators = PROMISE_CREATORS.map((name) => env[name] as (...a: unknown[]) => bigint);
+  const payers = MONEY_ACTIONS.map(([name]) => env[name] as (...a: unknown[]) => unknown);
   let promisesCreated = false;
+  let sent = 0n;
 
   const record = (key: Uint8Array, existed: bigint, register: number | bigint): void => {
     const k = str(key);
@@ -126,13 +151,25 @@ export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
   };
   PROMISE_CREATORS.forEach((name, i) => {
     env[name] = function (...args: unknown[]): bigint {
+      // Last chance to fail the body cleanly: once a promise exists the unit can only panic.
+      if (!promisesCreated && beforePromise) beforePromise();
       promisesCreated = true;
       return creators[i].apply(env, args);
     };
   });
+  // Wrapped after the creators: promise_create / promise_then reach the creator wrapper through `payers`.
+  MONEY_ACTIONS.forEach(([name, at], i) => {
+    const inner = env[name] as (...a: unknown[]) => unknown;
+    if (typeof payers[i] !== "function") return;
+    env[name] = function (...args: unknown[]): unknown {
+      const result = inner.apply(env, args);
+      sent += amountOf(args[at]);
+      return result;
+    };
+  });
 
   try {
-    return { ok: true, value: body() };
+    return { ok: true, value: body(), sent };
   } catch (error) {
     for (let i = journal.length - 1; i >= 0; i--) {
       const { key, prior } = journal[i];
@@ -146,6 +183,9 @@ export function runAsUnit<T>(contract: object, body: () => T): UnitResult<T> {
     env.storage_remove = remove;
     PROMISE_CREATORS.forEach((name, i) => {
       env[name] = creators[i];
+    });
+    MONEY_ACTIONS.forEach(([name], i) => {
+      if (typeof payers[i] === "function") env[name] = payers[i];
     });
   }
 }

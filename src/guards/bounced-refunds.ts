@@ -97,9 +97,10 @@ export interface SendRefundParameters {
  * account is still created by it) with a bounce check, so that if the account no longer exists the
  * amount is recorded as claimable (`claimBouncedRefund`) instead of staying with the contract unassigned.
  * Returns the check id; logs `refund_sent`. Throws ERR_INVALID_ARGUMENT / ERR_INVALID_AMOUNT for bad
- * input, ERR_INSUFFICIENT_GAS with less than `claimGas()` left, ERR_GUARD_PLACEMENT when the contract has
- * no `withRefundOnFailure` method to receive the check; the host aborts the call when the balance cannot
- * pay it.
+ * input, ERR_INSUFFICIENT_GAS with less than `claimGas()` left, ERR_INSUFFICIENT_BALANCE when paying it
+ * would leave the contract below its storage staking (checked before anything is created, so in a
+ * callback body the body fails as a unit and the flow settles on its refund path), ERR_GUARD_PLACEMENT
+ * when the contract has no `withRefundOnFailure` method to receive the check.
  *
  * Why: a refund your own code sends from a callback body (e.g. the unused part of an escrow) bounces like
  * the guards' own. Not covered: a body that throws after calling it (a promise cannot be undone: the
@@ -115,6 +116,10 @@ export function sendRefund(p: SendRefundParameters): string {
   if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
   const left = near.prepaidGas() - near.usedGas();
   if (left < claimGas()) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${claimGas()} gas, ${left} left; attach more gas.`);
+  // Before anything is created: a Transfer that leaves the contract below its storage staking would fail
+  // the whole receipt (LackBalanceForState); in a callback body this throw is undone as a unit instead.
+  const free = spendable(checkRecordBytes(account, p.amount));
+  if (free < p.amount) throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot send a refund of ${p.amount}: the contract can spend ${free} and still stake its storage; nothing was sent.`);
   const check = sendCheckedRefund(account, p.amount, method);
   emitGuardEvent("refund_sent", { op: p.op ?? null, account, amount: p.amount.toString(), check });
   return check;

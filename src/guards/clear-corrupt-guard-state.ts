@@ -10,7 +10,7 @@ import { emitGuardEvent } from "../core/events";
 import { guardKey, type GuardStorageSpace } from "../core/storage-keys";
 import { writeGuard } from "../core/guard-storage";
 import { decodeOperation, splitId } from "../core/operation-record";
-import { getOperation } from "../core/operation-ledger";
+import { getOperation, pointsTo } from "../core/operation-ledger";
 
 /** What the owner's hook decides: remove the value, leave it, or (hold and claim totals) write this amount instead. */
 export type CorruptStateDecision = "clear" | "keep" | bigint;
@@ -42,7 +42,7 @@ function isGuardState(space: GuardStorageSpace, key: string, value: string): boo
   if (value.charAt(0) !== "^") return decodeOperation(key, value) !== null;
   try {
     const op = getOperation(value.slice(1));
-    return op !== null && op.lockKeys.indexOf(key) > 0;
+    return op !== null && pointsTo(op, key);
   } catch (_e) {
     return false; // a pointer to a corrupt home is as unusable as the home
   }

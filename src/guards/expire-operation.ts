@@ -24,7 +24,8 @@ import { settleOperation } from "../core/settlement";
  *   `expireOperation` to the owner, or decide by `op.status` / `op.external`;
  * - `"resolved"`: the hook settled the money itself (e.g. it applied the credit because the external call
  *   is known to have succeeded, or recorded a claim): release locks and hold, delete. For a `reconcile`
- *   operation, `op.returned` (money that came back for it) stays with the contract: book it in the hook;
+ *   operation, `op.credit` is only the share of the staged credit matching what the callees kept, and
+ *   `op.returned` (money that came back for it) stays with the contract: book it in the hook;
  * - `"keep"`: nothing can be decided yet (e.g. the hook started a re-check, or an operator must look):
  *   the operation and its locks stay; expiry can be asked again later.
  */

@@ -8,6 +8,7 @@ import { readPromiseOutcomes } from "../core/promise-outcomes";
 import { makeCallbackContext, type CallbackContext } from "../core/callback-context";
 import { installGuard, guardsInside, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import { isRefundCheck } from "../core/refund-check";
+import { registerResultCount } from "../core/callback-registry";
 
 /** Options of `privateCallback` (and of the private check `withRefundOnFailure` does when used alone). */
 export interface PrivateCallbackParameters {
@@ -108,6 +109,7 @@ export function privateCallback(parameters: PrivateCallbackParameters = {}): Gua
         // one result per joined call. Defaulting to 1 would panic an and-join's callback before it can
         // settle, stranding the refund and the locks until expiry. An explicit `results` is kept as given.
         const settles = (guardsInside(inner) ?? []).indexOf("withRefundOnFailure") >= 0;
+        if (settles) registerResultCount(name, parameters.results);
         const checks: PrivateCallbackParameters = settles && parameters.results === undefined ? { ...parameters, results: "any" } : parameters;
         return function (this: unknown, args: unknown) {
           // A refund's bounce check (one result, whatever `results` says) is checked and handled by

@@ -9,9 +9,10 @@ import { emitGuardEvent } from "../core/events";
 import { takeOperation } from "../core/operation-ledger";
 import { splitId } from "../core/operation-record";
 import { runAsUnit } from "../core/unit-of-work";
+import { assertStorageStaked } from "../core/storage-staking";
 import { settleCallback, type CompensationContext } from "../core/settlement";
 import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
-import { registerGuardedCallback } from "../core/callback-registry";
+import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
 import { isCallbackContext, makeCallbackContext, type GuardedCallbackState } from "../core/callback-context";
@@ -40,6 +41,11 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
   compensate?: (contract: any, ctx: CompensationContext) => void;
 }
 
+/** The test near-sdk-js's exporter uses to treat a method's result as a promise to return. */
+function isNearPromise(value: unknown): value is { build(): unknown } {
+  return !!value && typeof value === "object" && (value as object).constructor !== undefined && (value as object).constructor.name === "NearPromise" && typeof (value as { build?: unknown }).build === "function";
+}
+
 /**
  * Decorator for the callback of a flow started with `startGuardedCall`. On every call it:
  * 1. handles a refund's bounce check (arguments `{ ncg_refund }`, see refund-check.ts) before anything
@@ -53,13 +59,16 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
  * 4. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
  *    to the contract object are undone and `callback_failed` is logged;
  * 5. settles, paying refunds only with money that came back (see settlement.ts): on success (and a body
- *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)` to
+ *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)`, less
+ *    what the body itself sent in the promises it created or returned (`refund_reduced`), to
  *    `op.account` with a Transfer (and its bounce check) paid from the refund reserve that
  *    `startGuardedCall` added to this callback's static gas; if a callee kept a deposit or part of the
  *    refund did not come back, `compensate` runs, or the operation is kept for reconciliation
- *    (`reconcile_required`: locks and hold stay, the owner decides with `expireOperation`). If the body
+ *    (`reconcile_required`: the account's own lock key and the hold stay, other keys are released, the
+ *    owner decides with `expireOperation`). If the body
  *    ate into the reserve so that less than `settleGas` is left, the refund is deferred (`refund_deferred`)
- *    instead of running out of gas half-way.
+ *    instead of running out of gas half-way (`settleGas` does not grow with the contract-wide index: see
+ *    its doc).
  * It returns the body's return value, or `undefined` when the body threw or the callback was stale.
  *
  * Place it below `@call({...})` and below `@privateCallback(...)` if you use both; `@deferCredit(...)`
@@ -72,12 +81,16 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
  *   call panics, everything including the promise is dropped, the operation stays in flight until
  *   expiry; `callback_failed` with `panicked: true` is still logged);
  * - a callback that runs out of gas or hits a host error is rolled back by the protocol: the locks stay
- *   until expiry (see expireOperation);
+ *   until expiry (see expireOperation). Storage staking is checked like gas, before the body's first
+ *   promise and at its end: a body whose writes the contract cannot stake for fails as a unit
+ *   (`ERR_STORAGE_STAKING`) instead of failing the receipt with LackBalanceForState; growth of the
+ *   contract object's STATE (written by near-sdk-js after the method) is not counted;
  * - if the refund cannot be paid now (free balance below it, e.g. the contract sits at its storage
  *   minimum and the failed call's deposit has not come back yet), the operation waits for the owner with
  *   a `refund_deferred` event. nearcore queues a failed call's deposit refund just before the data
  *   receipt that wakes the callback, so it normally arrives first, but nothing guarantees it under
- *   congestion: keep some liquid balance for refunds;
+ *   congestion: keep some liquid balance for refunds. Anyone can pay such a refund later with
+ *   `retryDeferredRefund` (it only pays money that came back);
  * - a callee that receives a deposit, keeps it, succeeds, and returns (`promise_return`) another call
  *   that fails: the callback only sees the returned promise's outcome, Failed, so it counts the deposit as
  *   come back and refunds the user from the contract's own balance while the callee kept it. No
@@ -97,6 +110,7 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
 export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = {}): GuardDecorator {
   return (_target, key, descriptor) => {
     registerGuardedCallback(String(key));
+    registerResultCount(String(key), parameters.results);
     installGuard(
       "withRefundOnFailure",
       key,
@@ -145,6 +159,9 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             succeeded,
             creditApplied: false,
           });
+          // Storage staking is checked like gas: before the body's first promise and at its end, so a body
+          // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
+          const staked = () => assertStorageStaked(name);
           const unit = runAsUnit(this, () => {
             const value = inner.call(this, args, state);
             if (succeeded && op.credit > 0n && !state.creditApplied) {
@@ -153,8 +170,13 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                 `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
               );
             }
+            staked();
+            // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so the money
+            // it attaches is counted against the refund; near-sdk-js's onReturn then only marks it as the
+            // result (the built promise keeps its index).
+            if (isNearPromise(value)) value.build();
             return value;
-          });
+          }, staked);
           if (!unit.ok) {
             emitGuardEvent("callback_failed", {
               op: op.id,
@@ -171,6 +193,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             ok: succeeded && unit.ok,
             results: callback.results,
             method: name,
+            bodySent: unit.ok ? unit.sent : 0n,
             compensate: compensate
               ? (ctx) => {
                   const done = runAsUnit(this, () => compensate(this, ctx));

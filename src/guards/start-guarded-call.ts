@@ -11,7 +11,7 @@ import type { PendingOperation } from "../core/operation-record";
 import { guardedCallGas, assertGuardedCallGas, refundReserveGas, MAX_RESULT_BYTES } from "../core/gas";
 import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
-import { isGuardedCallback } from "../core/callback-registry";
+import { isGuardedCallback, declaredResultCount } from "../core/callback-registry";
 import { REFUND_CHECK_ARG } from "../core/refund-check";
 
 /**
@@ -191,6 +191,12 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   if (!isGuardedCallback(cb.method)) {
     throw new GuardError("ERR_UNKNOWN_CALLBACK", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} is not a @withRefundOnFailure() method of this contract, so nothing would settle the flow; name the guarded callback.`);
   }
+  // A callback that declared another number of results would refuse the flow's own promise (and leave
+  // the operation to expiry): refuse before anything is written or sent.
+  const declared = declaredResultCount(cb.method);
+  if (declared !== null && declared !== prepared.length) {
+    throw new GuardError("ERR_UNEXPECTED_RESULT_COUNT", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} declares ${declared} promise result(s) but the flow makes ${prepared.length} call(s); nothing was sent. Make them match, or declare results: "any".`);
+  }
   const callbackGas = gasValue(cb.gas, "callback.gas");
   check(!cb.args || !("op" in cb.args || REFUND_CHECK_ARG in cb.args), `callback.args must not contain "op" or "${REFUND_CHECK_ARG}" (reserved for the operation id and refund checks).`);
   const account = p.account ?? near.predecessorAccountId();
@@ -223,10 +229,13 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   // Gas first: nothing has been written yet. The operation id's length is bounded by 14 + home length
   // (a keyless home is "#" + seq, up to 14 more).
   const home = lockKeys.length > 0 ? lockKeys[0] : "#";
-  const callbackArgsSize = json(cb.args ?? {}).length + 24 + home.length;
+  // Sizes in UTF-8 bytes (what the host charges), not UTF-16 units: a lock key of 3-byte characters
+  // costs three times its length in events and storage keys.
+  const homeBytes = encode(home).length;
+  const callbackArgsSize = encode(json(cb.args ?? {})).length + 24 + homeBytes;
   // The callback's reserve is what its settlement will check for (settleGas) plus the guards' overhead,
   // computed from this operation's shape, so what is reserved and what is checked cannot drift apart.
-  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length, calls: prepared.length });
+  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + homeBytes + encode(account).length, calls: prepared.length });
   const need = guardedCallGas({
     calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length, maxResultBytes: x.maxResultBytes })),
     callbackGas,

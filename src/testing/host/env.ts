@@ -22,6 +22,19 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: false });
 
 export type Env = Record<string, (...args: any[]) => unknown>;
 
+/**
+ * Buffers of the arrays `latin1_string_to_uint8array` returns for a string with a character above U+00FF.
+ * On chain that array wraps a NULL pointer (`JS_NewArrayBuffer(ctx, NULL, 0, …)`): it reads as empty, but
+ * every host function that takes bytes refuses it as builder.c's `JS_Uint8Array_to_C` does ("Expect
+ * Uint8Array for key"), so a Vector whose prefix has such a character throws at its first storage access.
+ */
+const NULL_DATA = new WeakSet<ArrayBufferLike>();
+
+/** True for an array whose data pointer is NULL on chain (see NULL_DATA); engines that copy arrays keep the mark. */
+export function hasNullData(a: Uint8Array): boolean {
+  return NULL_DATA.has(a.buffer);
+}
+
 /** Builds a fresh `env` for one function call. */
 export function createEnv(logic: VMLogic, realm: Realm): Env {
   const typeError = (message: string): never => {
@@ -48,7 +61,7 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
     return u64(v, what);
   };
   const bytes = (v: unknown, what: string): Uint8Array => {
-    if (ArrayBuffer.isView(v) && (v as Uint8Array).BYTES_PER_ELEMENT === 1) {
+    if (ArrayBuffer.isView(v) && (v as Uint8Array).BYTES_PER_ELEMENT === 1 && !NULL_DATA.has((v as Uint8Array).buffer)) {
       const view = v as Uint8Array;
       return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     }
@@ -60,6 +73,12 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
     for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
     return out;
   };
+  /**
+   * builder.c's `JS_ToCStringLenRaw` (near/quickjs v0.1.3): the bytes of a one-byte (Latin-1) string, and
+   * nothing at all (NULL, length 0) for a string with any character above U+00FF, which QuickJS stores as a
+   * wide string. So `bytes("\u00ffl")` is FF 6C on chain, and `bytes("\u01ffl")` is empty, never the low bytes.
+   */
+  const rawStringBytes = (text: string): Uint8Array => (/[^\u0000-\u00ff]/.test(text) ? new Uint8Array(0) : latin1Bytes(text));
   const out = (data: Uint8Array): Uint8Array => new realm.Uint8Array(data);
   const str = (v: unknown) => utf8.encode(cstr(v));
 
@@ -206,8 +225,7 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
         // builder.c reads these arguments with JS_ToCStringLenRaw: the bytes of the value converted to a string
         // when it is a one-byte (Latin-1) string, nothing when it has wider characters. near-sdk-js 2.0's
         // functionCallWeight hands it a Uint8Array, which becomes "123,34,…" on chain, and here too.
-        const text = cstr(args);
-        const b = /[^\u0000-\u00ff]/.test(text) ? new Uint8Array(0) : latin1Bytes(text);
+        const b = rawStringBytes(cstr(args));
         logic.promiseBatchActionFunctionCall(i, m, b, u128(amount, "amount"), u64(gas, "gas"), u64(weight, "weight"));
       },
       true,
@@ -320,7 +338,12 @@ export function createEnv(logic: VMLogic, realm: Realm): Env {
     }),
 
     // ------------------------------------------------------------ string helpers (no host call, no gas)
-    latin1_string_to_uint8array: (s: unknown) => out(latin1Bytes(cstr(s))),
+    latin1_string_to_uint8array: (s: unknown) => {
+      const text = cstr(s);
+      const array = out(rawStringBytes(text));
+      if (array.length === 0 && text.length > 0) NULL_DATA.add(array.buffer);
+      return array;
+    },
     utf8_string_to_uint8array: (s: unknown) => out(str(s)),
     uint8array_to_latin1_string: (a: unknown) => {
       const b = bytes(a, "");

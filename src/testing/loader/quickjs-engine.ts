@@ -29,7 +29,7 @@
  * and `Chain.ready()` await it, and compiling before it is loaded throws.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
-import { createEnv, type Env, type Realm } from "../host/env.js";
+import { createEnv, hasNullData, type Env, type Realm } from "../host/env.js";
 import { HostAbort } from "../host/errors.js";
 import { ExecutionTimeout, type CompiledContract } from "./vm-engine.js";
 import { withMissingGlobalHint } from "./engines.js";
@@ -57,9 +57,14 @@ const ENTRY_FILE = "near-callback-guards:entry";
 const ENV_SOURCE = `(function (hostFunctions, names) {
   "use strict";
   const AB = ArrayBuffer, isView = ArrayBuffer.isView, U8 = Uint8Array, TE = TypeError, IE = InternalError, S = String, JS = JSON.stringify, JP = JSON.parse;
+  const NULL_MARK = "\\u0001!";
   // Strings cross the boundary as C strings, which end at the first NUL: a string with a NUL (or that
   // starts with U+0001, the marker) travels as U+0001 + its JSON text and is parsed on the other side.
   const wrap = (s) => (s.indexOf("\\0") >= 0 || s.charCodeAt(0) === 1 ? "\\u0001" + JS(s) : s);
+  // An array whose data pointer is NULL on chain (bytes() of a string wider than Latin-1): the host sends
+  // NULL_MARK, and host functions that take bytes refuse it (it crosses back as its string form, "").
+  const nulls = new WeakSet();
+  const nullArray = () => { const u = new U8(0); nulls.add(u.buffer); return u; };
   const env = {};
   for (let n = 0; n < names.length; n++) {
     const name = names[n], host = hostFunctions[n];
@@ -67,7 +72,7 @@ const ENV_SOURCE = `(function (hostFunctions, names) {
       for (let i = 0; i < args.length; i++) {
         const v = args[i], t = typeof v;
         if ((t === "object" && v !== null) || t === "function" || t === "symbol") {
-          args[i] = isView(v) && v.BYTES_PER_ELEMENT === 1 ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : S(v);
+          args[i] = isView(v) && v.BYTES_PER_ELEMENT === 1 && !nulls.has(v.buffer) ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : S(v);
         }
         if (typeof args[i] === "string") args[i] = wrap(args[i]);
       }
@@ -81,7 +86,7 @@ const ENV_SOURCE = `(function (hostFunctions, names) {
         }
         throw e;
       }
-      return r instanceof AB ? new U8(r) : typeof r === "string" && r.charCodeAt(0) === 1 ? JP(r.slice(1)) : r;
+      return r instanceof AB ? new U8(r) : r === NULL_MARK ? nullArray() : typeof r === "string" && r.charCodeAt(0) === 1 ? JP(r.slice(1)) : r;
     } }[name];
   }
   return env;
@@ -221,6 +226,9 @@ function takeSnapshot(state: EngineState): void {
  * on chain a string may hold NULs (near-sdk-js's Vector keys and borsh values do). A string with a NUL, or
  * starting with the marker \u0001, crosses as \u0001 + its JSON text (see ENV_SOURCE's `wrap`).
  */
+/** What the host sends for an array whose data pointer is NULL on chain (see env.ts's `hasNullData`); a wrapped string is never this. */
+const NULL_MARK = "\u0001!";
+
 function wrapString(s: string): string {
   return s.indexOf("\0") >= 0 || s.charCodeAt(0) === 1 ? "\u0001" + JSON.stringify(s) : s;
 }
@@ -271,6 +279,7 @@ function toGuest(ctx: QuickJSContext, v: unknown): QuickJSHandle {
     default:
       if (v === null) return ctx.null;
       if (v instanceof Uint8Array) {
+        if (hasNullData(v)) return ctx.newString(NULL_MARK);
         const exact = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v.buffer : v.slice().buffer;
         return ctx.newArrayBuffer(exact);
       }

@@ -16,9 +16,11 @@
  * - a `startGuardedCall({ callback: { method: "<literal>" } })` whose method is not a
  *   `@withRefundOnFailure()` method of a contract class in the file (nothing would settle the flow;
  *   `startGuardedCall` also refuses it at run time with ERR_UNKNOWN_CALLBACK);
- * - a Vector, UnorderedMap or UnorderedSet whose literal prefix starts with a character whose low byte is
- *   0xFF (`"ÿ"`, U+01FF, ...): near-sdk-js writes those keys in latin1, so they can land on the guards'
- *   storage (which starts with the byte 0xFF) and corrupt it.
+ * - a Vector, UnorderedMap or UnorderedSet whose literal prefix starts with `"ÿ"` (U+00FF) and has no
+ *   character above U+00FF: near-sdk-js writes those keys in latin1, so they can land on the guards'
+ *   storage (which starts with the byte 0xFF) and corrupt it. (A prefix with a character above U+00FF
+ *   never reaches it: builder.c's latin1 conversion gives such a string no bytes at all, and the
+ *   collection throws "Expect Uint8Array for key" at its first storage access, locally as on chain.)
  *
  * @example
  * import { checkGuardPlacement } from "near-callback-guards/testing";
@@ -32,7 +34,7 @@ import { readContractSource } from "./read-contract-source.js";
 const SDK_METHOD_DECORATORS = ["call", "view", "initialize", "migrate"];
 /** The guards of near-callback-guards. */
 const GUARDS = ["privateCallback", "withRefundOnFailure", "pendingLock", "deferCredit"];
-/** Collections whose keys near-sdk-js writes with `bytes()` (latin1): a prefix starting with a char whose low byte is 0xFF reaches guard storage. */
+/** Collections whose keys near-sdk-js writes with `bytes()` (latin1): a one-byte prefix starting with "ÿ" (U+00FF) reaches guard storage. */
 const LATIN1_COLLECTIONS = ["Vector", "UnorderedMap", "UnorderedSet"];
 /**
  * The NEAR host functions near-sdk-js 2.0's builder.c declares (`extern`). A contract method is exported
@@ -80,7 +82,7 @@ export type PlacementIssueKind =
   | "guard-order"
   /** `startGuardedCall`'s literal `callback.method` is not a `@withRefundOnFailure()` method of the file's contract. */
   | "unknown-callback"
-  /** A Vector / UnorderedMap / UnorderedSet prefix starting with a character whose low byte is 0xFF: its keys can land on guard storage. */
+  /** A Vector / UnorderedMap / UnorderedSet prefix starting with "ÿ" (U+00FF), all of it Latin-1: its keys can land on guard storage. */
   | "reserved-storage-prefix"
   /** An exported method named like a NEAR host function builder.c declares: the wasm build fails or the method calls the host function. */
   | "host-function-name";
@@ -344,13 +346,13 @@ export function checkGuardPlacement(sourceText: string, fileName?: string): Plac
       const imp = imports.get(node.expression.text);
       const name = imp ? (imp.from === "near-sdk-js" ? imp.imported : "") : node.expression.text;
       const prefix = literalText(node.arguments?.[0]);
-      if (LATIN1_COLLECTIONS.indexOf(name) >= 0 && prefix && prefix.text.length > 0 && (prefix.text.charCodeAt(0) & 0xff) === 0xff) {
+      if (LATIN1_COLLECTIONS.indexOf(name) >= 0 && prefix && prefix.text.charCodeAt(0) === 0xff && !/[^\u0000-\u00ff]/.test(prefix.text)) {
         report(
           "reserved-storage-prefix",
           prefix,
           "",
           "",
-          `new ${name}(${prefix.getText(sf)}): near-sdk-js writes ${name} keys in latin1 (the low byte of each character), so a prefix starting with U+${prefix.text.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} writes keys starting with the byte 0xFF, where near-callback-guards keeps its locks, holds and records: a user-driven key could overwrite them. Pick a prefix that starts with another character.`,
+          `new ${name}(${prefix.getText(sf)}): near-sdk-js writes ${name} keys in latin1 (one byte per character), so a prefix starting with "ÿ" (U+00FF) writes keys starting with the byte 0xFF, where near-callback-guards keeps its locks, holds and records: a user-driven key could overwrite them. Pick a prefix that starts with another character.`,
         );
       }
     }
