@@ -25,7 +25,7 @@ describe("a refund check that ran out of gas: the owner resolves its record", ()
     const aliceBefore = (await t.alice.balance()).total;
     t.worker.setExecutionGas(t.lab, "on_done", BURN);
     const r = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId] }, { attachedDeposit: ONE, gas: GAS });
-    t.worker.setExecutionGas(t.lab, "on_done", t.worker.chain.config.defaultExecutionGas);
+    t.worker.setExecutionGas(t.lab, "on_done", null);
     expect(checkOutcome(r)).toEqual(["SuccessValue", "Failure"]);
     const [sent] = events(r, "refund_sent");
     expect(sent.data.amount).toBe(ONE.toString());
@@ -51,7 +51,7 @@ describe("a refund check that ran out of gas: the owner resolves its record", ()
     const t = await labSetup();
     t.worker.setExecutionGas(t.lab, "on_done", BURN);
     const r = await deleteMidFlight(t.worker, t.alice, t.lab, "start", { targets: [t.bad.accountId] }, ONE, [t.bad.accountId], t.root);
-    t.worker.setExecutionGas(t.lab, "on_done", t.worker.chain.config.defaultExecutionGas);
+    t.worker.setExecutionGas(t.lab, "on_done", null);
     expect(checkOutcome(r)).toEqual(["SuccessValue", "Failure"]);
     const check = events(r, "refund_sent")[0].data.check as string;
     expect(events(r, "refund_bounced")).toHaveLength(0);
