@@ -155,8 +155,15 @@ export async function reserveSweep(): Promise<{ inRange: SweepRun[]; deferFrom: 
     return [hi, below];
   };
   const ceiling = SWEEP_CALLBACK_GAS + 60n * TGAS;
-  const [deferFrom, lastRefund] = await firstWhere(SWEEP_CALLBACK_GAS, ceiling, (r) => r.outcome !== "refund");
-  const [failFrom] = await firstWhere(deferFrom ?? SWEEP_CALLBACK_GAS, ceiling, (r) => r.outcome === "failed");
+  // Bracket each point with the in-range runs when it falls within callback.gas.
+  const bracket = (stop: (r: SweepRun) => boolean): [bigint, bigint] => {
+    const i = inRange.findIndex(stop);
+    return i < 0 ? [SWEEP_CALLBACK_GAS, ceiling] : [i === 0 ? 0n : inRange[i - 1].burn, inRange[i].burn];
+  };
+  const notRefund = (r: SweepRun) => r.outcome !== "refund";
+  const failed = (r: SweepRun) => r.outcome === "failed";
+  const [deferFrom, lastRefund] = await firstWhere(...bracket(notRefund), notRefund);
+  const [failFrom] = await firstWhere(...bracket(failed), failed);
   return { inRange, deferFrom, failFrom, lastRefund };
 }
 
