@@ -37,6 +37,7 @@ declare const env: HostEnv;
  * const count = hostEnv().promise_results_count();
  */
 export function hostEnv(): HostEnv {
+  "use strip";
   return env;
 }
 

@@ -87,6 +87,7 @@ const HOST_CALL_BASE = 264_768_111n;
  * resultReadGas(MAX_RESULT_BYTES); // ≈ 15.95 Tgas
  */
 export function resultReadGas(maxBytes: number): bigint {
+  "use strip";
   return 2n * HOST_CALL_BASE + WRITE_REGISTER_BASE + WRITE_REGISTER_BYTE * BigInt(maxBytes);
 }
 // One event = near.log of a string: utf8 decoding of the message plus the log fee, base + per byte.
@@ -153,6 +154,7 @@ export interface SettleGasParameters {
  * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 12.96 Tgas
  */
 export function settleGas(p: SettleGasParameters): bigint {
+  "use strip";
   const storageOps = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 2 : 0);
   const event = EVENT_BASE + EVENT_BYTE * BigInt(EVENT_FIXED_BYTES + p.idBytes);
   const results = EVENT_BYTE * BigInt(EVENT_RESULT_BYTES * (p.calls ?? 1));
@@ -168,6 +170,7 @@ export function settleGas(p: SettleGasParameters): bigint {
  * claimGas(); // ≈ 12.94 Tgas
  */
 export function claimGas(): bigint {
+  "use strip";
   return CHECKED_TRANSFER_GAS + EVENT_BASE + EVENT_BYTE * 200n + 2n * SETTLE_STORAGE_OP_GAS + STATE_SAVE_GAS + SETTLE_JS_GAS;
 }
 
@@ -186,6 +189,7 @@ const DEFER_EVENT_FIXED_BYTES = 320;
  * deferGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 0.82 Tgas
  */
 export function deferGas(p: SettleGasParameters): bigint {
+  "use strip";
   // refund_deferred, and reconcile_required with a line per awaited call.
   const events = 2n * (EVENT_BASE + EVENT_BYTE * BigInt(DEFER_EVENT_FIXED_BYTES + p.idBytes)) + EVENT_BYTE * BigInt(EVENT_RESULT_BYTES * (p.calls ?? 1));
   return SETTLE_STORAGE_OP_GAS + events + STATE_SAVE_GAS + DEFER_JS_GAS;
@@ -218,6 +222,7 @@ export const REFUND_GAS = REFUND_CHECK_GAS + 4n * TGAS;
  * refundReserveGas({ lockKeys: 3, hold: true, indexed: true, idBytes: 80 }); // ≈ 14.28 Tgas
  */
 export function refundReserveGas(p: SettleGasParameters): bigint {
+  "use strip";
   const need = CALLBACK_OVERHEAD_GAS + settleGas(p);
   return need > REFUND_GAS ? need : REFUND_GAS;
 }
@@ -242,6 +247,7 @@ export const DEFAULT_START_GAS_MARGIN = 5n * TGAS;
  * functionCallFees("stake".length + "{}".length); // ≈ 1.18 Tgas
  */
 export function functionCallFees(bytes: number): bigint {
+  "use strip";
   return ACTION_RECEIPT + FUNCTION_CALL_BASE + FUNCTION_CALL_BYTE * BigInt(bytes);
 }
 
@@ -284,6 +290,7 @@ export interface GuardedCallGasBreakdown {
  * const need = guardedCallGas({ calls: [{ gas: 50n * TGAS, bytes: 7 }], callbackGas: 20n * TGAS, callbackBytes: 40 });
  */
 export function guardedCallGas(p: GuardedCallGasParameters): GuardedCallGasBreakdown {
+  "use strip";
   let external = 0n;
   let fees = 0n;
   let results = 0n;
@@ -299,6 +306,7 @@ export function guardedCallGas(p: GuardedCallGasParameters): GuardedCallGasBreak
 }
 
 function tgas(g: bigint): string {
+  "use strip";
   const whole = g / TGAS;
   const frac = ((g % TGAS) * 1000n) / TGAS;
   return `${whole}.${frac.toString().padStart(3, "0")} Tgas`;
@@ -315,6 +323,7 @@ function tgas(g: bigint): string {
  * assertGuardedCallGas(guardedCallGas({...}), near.prepaidGas(), near.usedGas());
  */
 export function assertGuardedCallGas(need: GuardedCallGasBreakdown, prepaid: bigint, used: bigint): void {
+  "use strip";
   const available = prepaid - used;
   if (available >= need.total) return;
   throw new GuardError(

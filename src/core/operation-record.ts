@@ -81,6 +81,7 @@ const DIGITS = /^[0-9]+$/;
  * @example operationHome("k3:@alice.near"); // "@alice.near"
  */
 export function operationHome(id: string): string {
+  "use strip";
   return id.slice(id.indexOf(":") + 1);
 }
 
@@ -90,6 +91,7 @@ export function operationHome(id: string): string {
  * @example splitId("k3:@alice.near"); // { seq: "k3", home: "@alice.near" }
  */
 export function splitId(id: unknown): { seq: string; home: string } | null {
+  "use strip";
   if (typeof id !== "string" || id.length > 300) return null;
   const i = id.indexOf(":");
   if (i <= 0 || i === id.length - 1) return null;
@@ -102,6 +104,7 @@ export function splitId(id: unknown): { seq: string; home: string } | null {
  * @example writeGuard(guardKey("lock", operationHome(op.id)), encodeOperation(op));
  */
 export function encodeOperation(op: PendingOperation): string {
+  "use strip";
   const home = operationHome(op.id);
   const seq = op.id.slice(0, op.id.indexOf(":"));
   const defaultHoldKey = lockKeyForAccount(op.account);
@@ -133,6 +136,7 @@ export function encodeOperation(op: PendingOperation): string {
  * @example decodeOperation("@alice.near", "2|k3|stake||5|300"); // op "k3:@alice.near", refund 5n
  */
 export function decodeOperation(home: string, value: string): PendingOperation | null {
+  "use strip";
   const f = value.split("|");
   if (f[0] !== "2" || f.length < 6 || f.length > 14) return null;
   const account = f[3] || (home.charAt(0) === "@" ? home.slice(1) : "");

@@ -43,6 +43,7 @@ type Marked = { [MARK]?: GuardName[] };
  * descriptor.value = markGuardCompatible(function (this: any, ...a: any[]) { return inner.apply(this, a); });
  */
 export function markGuardCompatible<F extends Function>(fn: F): F {
+  "use strip";
   const m = fn as unknown as Marked;
   if (!m[MARK]) m[MARK] = [];
   return fn;
@@ -54,6 +55,7 @@ export function markGuardCompatible<F extends Function>(fn: F): F {
  * @example const settles = (guardsInside(inner) ?? []).indexOf("withRefundOnFailure") >= 0;
  */
 export function guardsInside(fn: unknown): GuardName[] | null {
+  "use strip";
   return typeof fn === "function" ? ((fn as Marked)[MARK] ?? null) : null;
 }
 
@@ -65,6 +67,7 @@ export function guardsInside(fn: unknown): GuardName[] | null {
 export const PENDING_LOCK_ON_CALLBACK = "pendingLock cannot be combined with callback guards: the operation's own lock would block its settlement.";
 
 function placementError(guard: GuardName, key: string, what: string): GuardError {
+  "use strip";
   return new GuardError("ERR_GUARD_PLACEMENT", `@${guard}(...) on ${key}: ${what}`);
 }
 
@@ -81,6 +84,7 @@ export function installGuard(
   wrap: (inner: (...args: any[]) => any, name: string) => (...args: any[]) => any,
   conflict?: (inside: GuardName[]) => string | null,
 ): void {
+  "use strip";
   const name = String(key);
   if (!descriptor || typeof descriptor.value !== "function") {
     throw placementError(guard, name, "guards decorate methods only.");

@@ -31,6 +31,7 @@ export const REFUND_CHECK_ARG = "ncg_refund";
  * @example if (isRefundCheck(args)) return inner.call(this, args);
  */
 export function isRefundCheck(args: unknown): boolean {
+  "use strip";
   return !!args && typeof args === "object" && typeof (args as Record<string, unknown>)[REFUND_CHECK_ARG] === "string";
 }
 
@@ -44,6 +45,7 @@ export function isRefundCheck(args: unknown): boolean {
  * @example if (spendable(-freedBytes + checkRecordBytes(account, amount)) < amount) defer();
  */
 export function spendable(storageDelta: bigint): bigint {
+  "use strip";
   const balance = near.accountBalance();
   const afterStorage = balance + near.accountLockedBalance() - (near.storageUsage() + storageDelta) * near.storageByteCost();
   const s = afterStorage < balance ? afterStorage : balance;
@@ -57,6 +59,7 @@ export function spendable(storageDelta: bigint): bigint {
  * @example spendable(checkRecordBytes(op.account, op.refund));
  */
 export function checkRecordBytes(account: string, amount: bigint): bigint {
+  "use strip";
   return BigInt(2 + 16 + encode(account).length + amount.toString().length + 40);
 }
 
@@ -68,6 +71,7 @@ export function checkRecordBytes(account: string, amount: bigint): bigint {
  * @example sendCheckedRefund(op.account, op.refund, "on_staked");
  */
 export function sendCheckedRefund(account: string, amount: bigint, method: string): string {
+  "use strip";
   const base = near.blockIndex().toString(36);
   let id = "";
   for (let n = 0; id === ""; n++) {
@@ -91,6 +95,7 @@ export function sendCheckedRefund(account: string, amount: bigint, method: strin
  * @example if (isRefundCheck(args)) { handleRefundCheck(name, args); return undefined; }
  */
 export function handleRefundCheck(method: string, args: unknown): void {
+  "use strip";
   const current = near.currentAccountId();
   if (near.predecessorAccountId() !== current) {
     throw new GuardError("ERR_NOT_PRIVATE_CALLBACK", `${method} is a private callback of ${current}, refused for ${near.predecessorAccountId()}.`);

@@ -14,6 +14,7 @@ import { anyGuardedCallback } from "../core/callback-registry";
 import { claimGas } from "../core/gas";
 
 function accountOf(value: unknown, field: string): string {
+  "use strip";
   if (typeof value !== "string" || !validateAccountId(value)) {
     throw new GuardError("ERR_INVALID_ARGUMENT", `${field} must be a valid account id.`);
   }
@@ -30,6 +31,7 @@ function accountOf(value: unknown, field: string): string {
  * @view({}) get_claimable({ account_id }: { account_id: string }) { return bouncedRefundOf(account_id).toString(); }
  */
 export function bouncedRefundOf(account: string): bigint {
+  "use strip";
   return readAmount("claim", lockKeyForAccount(account));
 }
 
@@ -65,6 +67,7 @@ export interface ClaimBouncedRefundReturnType {
  * }
  */
 export function claimBouncedRefund(p: ClaimBouncedRefundParameters = {}): ClaimBouncedRefundReturnType {
+  "use strip";
   const account = accountOf(p.account ?? near.predecessorAccountId(), "account");
   const amount = bouncedRefundOf(account);
   if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no bounced refund is recorded for ${account}.`);
@@ -109,6 +112,7 @@ export interface SendRefundParameters {
  * if (unused > 0n) sendRefund({ account: buyer, amount: unused, op: ctx.op.id }); // last statement of the body
  */
 export function sendRefund(p: SendRefundParameters): string {
+  "use strip";
   const account = accountOf(p && p.account, "account");
   if (typeof p.amount !== "bigint" || p.amount <= 0n || p.amount >= 1n << 128n) throw new GuardError("ERR_INVALID_AMOUNT", "amount must be a positive bigint below 2^128.");
   const method = anyGuardedCallback();
@@ -146,6 +150,7 @@ export interface ResolveBouncedRefundParameters {
  * }
  */
 export function resolveBouncedRefund(p: ResolveBouncedRefundParameters): BouncedRefundDecision {
+  "use strip";
   const account = accountOf(p.account, "account");
   const amount = bouncedRefundOf(account);
   if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no bounced refund is recorded for ${account}.`);

@@ -45,6 +45,7 @@ export interface PrivateCallbackParameters {
  * }
  */
 export function assertPrivateCallback(method: string, parameters: PrivateCallbackParameters = {}): CallbackContext {
+  "use strip";
   const predecessor = near.predecessorAccountId();
   const current = near.currentAccountId();
   if (predecessor !== current) {
@@ -97,6 +98,7 @@ export function assertPrivateCallback(method: string, parameters: PrivateCallbac
  * }
  */
 export function privateCallback(parameters: PrivateCallbackParameters = {}): GuardDecorator {
+  "use strip";
   return (_target, key, descriptor) =>
     installGuard(
       "privateCallback",

@@ -95,6 +95,7 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
  * }
  */
 export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = {}): GuardDecorator {
+  "use strip";
   return (_target, key, descriptor) => {
     registerGuardedCallback(String(key));
     installGuard(

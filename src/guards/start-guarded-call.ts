@@ -107,15 +107,18 @@ const KIND = /^[A-Za-z0-9_.-]{1,32}$/;
 
 /** Throws ERR_INVALID_ARGUMENT with `message` unless `ok`. */
 function check(ok: unknown, message: string): void {
+  "use strip";
   if (!ok) throw new GuardError("ERR_INVALID_ARGUMENT", message);
 }
 
 function gasValue(value: unknown, field: string): bigint {
+  "use strip";
   check(typeof value === "bigint" && value > 0n, `${field} must be a positive bigint of gas, e.g. 50n * TGAS.`);
   return value as bigint;
 }
 
 function json(value: Record<string, unknown>): string {
+  "use strip";
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
@@ -133,6 +136,7 @@ let lastStarted: PendingOperation | null = null;
  * near.log(`started ${lastStartedOperation()!.id}`);
  */
 export function lastStartedOperation(): PendingOperation | null {
+  "use strip";
   return lastStarted;
 }
 
@@ -169,6 +173,7 @@ export function lastStartedOperation(): PendingOperation | null {
  * }
  */
 export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCallReturnType {
+  "use strip";
   lastStarted = null;
   check(p && typeof p.kind === "string" && KIND.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}, e.g. \"stake\".");
   const calls: readonly ExternalCall[] = Array.isArray(p.call) ? (p.call as readonly ExternalCall[]) : [p.call as ExternalCall];
