@@ -35,6 +35,8 @@ describe("bundleContract", () => {
       const reference = await renderContract(copy);
       expect(fast.code).toBe(reference.code);
     },
+    // renderContract runs babel over every module, uncached: minutes on a loaded 2-core machine.
+    240_000,
   );
 
   test("the fast resolver gives node-resolve's answer (file and sideEffects) for every import it answers", async () => {
