@@ -17,6 +17,7 @@
  * (near-callback-guards/testing, `checkGuardPlacement`) and the local runtime's loader catch those.
  */
 import { GuardError } from "./errors";
+import { markCallStart } from "./env";
 
 /** Names of the guards, as written in decorators. */
 export type GuardName = "privateCallback" | "withRefundOnFailure" | "pendingLock" | "deferCredit";
@@ -101,7 +102,12 @@ export function installGuard(
   if (inside && inside.indexOf(guard) >= 0) throw placementError(guard, name, "applied twice; keep one.");
   const problem = inside && conflict ? conflict(inside) : null;
   if (problem) throw placementError(guard, name, problem);
-  const wrapper = wrap(inner, name) as Marked & ((...args: any[]) => any);
+  const guarded = wrap(inner, name);
+  // The outermost guard runs first: what the call used until then is what starting it costs (see markCallStart).
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    markCallStart();
+    return guarded.apply(this, args);
+  } as Marked & ((...args: any[]) => any);
   wrapper[MARK] = (inside ?? []).concat(guard);
   descriptor.value = wrapper;
 }

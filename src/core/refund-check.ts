@@ -13,10 +13,10 @@
 import { near, decode, encode } from "near-sdk-js";
 import { GuardError } from "./errors";
 import { emitGuardEvent } from "./events";
-import { hostEnv, SCRATCH_REGISTER } from "./env";
+import { hostEnv, SCRATCH_REGISTER, callStartGas, stateBytes } from "./env";
 import { guardKey, lockKeyForAccount } from "./storage-keys";
 import { writeGuard, removeGuard, corruptGuardState, addAmount } from "./guard-storage";
-import { REFUND_CHECK_GAS } from "./gas";
+import { refundCheckGas } from "./gas";
 
 /**
  * The reserved argument of a refund check, as it arrives at a guarded callback method: `{ ncg_refund: "<check id>" }`.
@@ -65,7 +65,7 @@ export function checkRecordBytes(account: string, amount: bigint): bigint {
 
 /**
  * Sends `amount` to `account` as a lone Transfer whose outcome is checked by the guarded callback
- * `method` of this contract (static gas REFUND_CHECK_GAS). Returns the check id. The caller checks gas
+ * `method` of this contract (static gas `refundCheckGas` of this call's measured start). Returns the check id. The caller checks gas
  * and balance first (see `settleGas`, `spendable`).
  * @internal
  * @example sendCheckedRefund(op.account, op.refund, "on_staked");
@@ -83,7 +83,7 @@ export function sendCheckedRefund(account: string, amount: bigint, method: strin
   }
   const transfer = near.promiseBatchCreate(account);
   near.promiseBatchActionTransfer(transfer, amount);
-  near.promiseThen(transfer, near.currentAccountId(), method, JSON.stringify({ [REFUND_CHECK_ARG]: id }), 0n, REFUND_CHECK_GAS);
+  near.promiseThen(transfer, near.currentAccountId(), method, JSON.stringify({ [REFUND_CHECK_ARG]: id }), 0n, refundCheckGas(callStartGas(), stateBytes()));
   return id;
 }
 

@@ -20,6 +20,7 @@ import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
 import { sendCheckedRefund, spendable, checkRecordBytes } from "./refund-check";
 import { anyGuardedCallback } from "./callback-registry";
+import { callStartGas, stateBytes } from "./env";
 import type { PromiseOutcome } from "./promise-outcomes";
 
 /** How an operation ends. */
@@ -53,7 +54,7 @@ export interface SettleReturnType {
 /** The shape of `op` for the gas estimates (see `settleGas`). */
 function gasShape(op: PendingOperation): SettleGasParameters {
   "use strip";
-  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length, calls: op.sent.length };
+  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: op.id.length + op.account.length, calls: op.sent.length, startGas: callStartGas(), stateBytes: stateBytes() };
 }
 
 /** The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none. */

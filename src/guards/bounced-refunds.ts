@@ -12,6 +12,7 @@ import { readAmount } from "../core/guard-storage";
 import { sendCheckedRefund, spendable, checkRecordBytes } from "../core/refund-check";
 import { anyGuardedCallback } from "../core/callback-registry";
 import { claimGas } from "../core/gas";
+import { callStartGas, stateBytes } from "../core/env";
 
 function accountOf(value: unknown, field: string): string {
   "use strip";
@@ -74,7 +75,8 @@ export function claimBouncedRefund(p: ClaimBouncedRefundParameters = {}): ClaimB
   const method = anyGuardedCallback();
   if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
   const left = near.prepaidGas() - near.usedGas();
-  if (left < claimGas()) throw new GuardError("ERR_INSUFFICIENT_GAS", `paying a bounced refund needs ${claimGas()} gas, ${left} left; nothing changed, retry with more gas.`);
+  const need = claimGas(callStartGas(), stateBytes());
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `paying a bounced refund needs ${need} gas, ${left} left; nothing changed, retry with more gas.`);
   const claimBytes = BigInt(2 + 1 + account.length + amount.toString().length + 40);
   if (spendable(checkRecordBytes(account, amount) - claimBytes) < amount) {
     throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot pay ${amount} to ${account} now without breaking storage staking; nothing changed, retry later.`);
@@ -118,7 +120,8 @@ export function sendRefund(p: SendRefundParameters): string {
   const method = anyGuardedCallback();
   if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
   const left = near.prepaidGas() - near.usedGas();
-  if (left < claimGas()) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${claimGas()} gas, ${left} left; attach more gas.`);
+  const need = claimGas(callStartGas(), stateBytes());
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${need} gas, ${left} left; attach more gas.`);
   const check = sendCheckedRefund(account, p.amount, method);
   emitGuardEvent("refund_sent", { op: p.op ?? null, account, amount: p.amount.toString(), check });
   return check;

@@ -13,6 +13,7 @@ import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
 import { isGuardedCallback } from "../core/callback-registry";
 import { REFUND_CHECK_ARG } from "../core/refund-check";
+import { callStartGas, stateBytes } from "../core/env";
 
 /**
  * Default time-to-live of an operation, in blocks (about 3 to 6 minutes on mainnet), after which
@@ -231,7 +232,7 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   const callbackArgsSize = json(cb.args ?? {}).length + 24 + home.length;
   // The callback's reserve is what its settlement will check for (settleGas) plus the guards' overhead,
   // computed from this operation's shape, so what is reserved and what is checked cannot drift apart.
-  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length, calls: prepared.length });
+  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + home.length + account.length, calls: prepared.length, startGas: callStartGas(), stateBytes: stateBytes(), argsBytes: callbackArgsSize });
   const need = guardedCallGas({
     calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length, maxResultBytes: x.maxResultBytes })),
     callbackGas,

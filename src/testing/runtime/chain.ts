@@ -264,8 +264,13 @@ export class Chain {
   /**
    * Sets the gas a method's own code burns per call: on `vm`/`quickjs` instead of `config.defaultExecutionGas`;
    * on a wasm contract instead of its measured operators (contract loading and host costs still count).
+   * `null` removes the setting (back to `defaultExecutionGas`, or the measured operators on wasm).
    */
-  setExecutionGas(accountId: string, methodName: string, gas: bigint): void {
+  setExecutionGas(accountId: string, methodName: string, gas: bigint | null): void {
+    if (gas === null) {
+      this.execGas.delete(`${accountId}\u0000${methodName}`);
+      return;
+    }
     if (gas < 0n) throw new RangeError("execution gas must not be negative");
     this.execGas.set(`${accountId}\u0000${methodName}`, gas);
   }

@@ -97,8 +97,8 @@ export class Worker {
     this.chain.injectFault(rule);
   }
 
-  /** Overrides the gas a method's own code burns per call. */
-  setExecutionGas(account: Account | string, methodName: string, gas: bigint): void {
+  /** Overrides the gas a method's own code burns per call (`null`: back to the default). */
+  setExecutionGas(account: Account | string, methodName: string, gas: bigint | null): void {
     this.chain.setExecutionGas(typeof account === "string" ? account : account.accountId, methodName, gas);
   }
 
