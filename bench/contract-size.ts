@@ -15,7 +15,9 @@ import { bundleContract } from "../src/testing/index.js";
 import { measured, type SectionResult } from "./figures.js";
 import { info } from "./log.js";
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "contracts", "size");
+/** Folder of the size fixtures. */
+export const SIZE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "contracts", "size");
+const dir = SIZE_DIR;
 
 export const SIZE_FIXTURES = {
   minimal: "minimal.ts",

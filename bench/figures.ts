@@ -5,6 +5,14 @@
  */
 
 export const FIGURE_KEYS = [
+  "wasmBytesAllGuards",
+  "wasmBytesPrivateCallback",
+  "totalGasRatioSuccess",
+  "totalGasRatioFailure",
+  "totalGasRatio",
+  "callbackGasGuarded",
+  "callbackGasHandwritten",
+  "reserveHeadroomMin",
   "guardGasRatio",
   "storageOpsExtra",
   "inFlightBytes",

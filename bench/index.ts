@@ -18,6 +18,7 @@ import { measureLintCorpus } from "./lint-corpus.js";
 import { measureBundling } from "./bundle-timing.js";
 import { measureSuite } from "./suite-timing.js";
 import { measureWasmEngine } from "./wasm-engine.js";
+import { measureWasmCost, WASM_COST_KEYS } from "./wasm-cost.js";
 import { info } from "./log.js";
 
 interface Section {
@@ -27,6 +28,7 @@ interface Section {
 }
 
 const SECTIONS: Section[] = [
+  { name: "Guard cost on chain (wasm engine: wasm bytes, total gas, refund reserve)", keys: WASM_COST_KEYS, run: measureWasmCost },
   { name: "Guard overhead (staking flow, guarded vs hand-written)", keys: ["guardGasRatio", "storageOpsExtra", "inFlightBytes", "bytesAfterSettle"], run: measureGuardOverhead },
   { name: "Contract size (near-sdk-js rollup output)", keys: ["bundleBytesAllGuards", "bundleBytesPrivateCallback"], run: measureContractSize },
   { name: "Local runtime throughput", keys: ["receiptsPerSecVm", "receiptsPerSecQuickjs"], run: measureReceiptThroughput },
@@ -40,7 +42,8 @@ const SECTIONS: Section[] = [
 
 let suite = false;
 
-const USAGE = "usage: npm run bench [-- --json] [-- --suite]\n  --json   one JSON line on stdout instead of the markdown report\n  --suite  also time npm test (suiteMs; about 5 minutes)\n";
+const USAGE =
+  "usage: npm run bench [-- --json] [-- --suite] [-- --only <figure>[,<figure>...]]\n  --json   one JSON line on stdout instead of the markdown report\n  --suite  also time npm test (suiteMs; about 5 minutes)\n  --only   run only the sections measuring these figures (the others are null: not run)\n";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -48,8 +51,13 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const unknown = args.filter((a) => a !== "--json" && a !== "--suite");
+  const onlyAt = args.indexOf("--only");
+  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? "").split(",").filter((k) => k.length > 0) : null;
+  const unknown = args.filter((a, i) => a !== "--json" && a !== "--suite" && a !== "--only" && !(onlyAt >= 0 && i === onlyAt + 1));
   suite = args.includes("--suite");
+  const badOnly = only ? only.filter((k) => !(FIGURE_KEYS as readonly string[]).includes(k)) : [];
+  if (only && only.length === 0) unknown.push("--only without figures");
+  if (badOnly.length > 0) unknown.push(`--only ${badOnly.join(",")} (not figure keys)`);
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument(s): ${unknown.join(" ")}\n${USAGE}`);
     return 2;
@@ -62,6 +70,10 @@ async function main(): Promise<number> {
   const details: BenchResult["details"] = [];
   const structured: Record<string, unknown> = {};
   for (const section of SECTIONS) {
+    if (only && !section.keys.some((k) => only.includes(k))) {
+      for (const k of section.keys) figures[k] = { value: null, reason: "not run (--only)" };
+      continue;
+    }
     const start = Date.now();
     let result: SectionResult;
     try {

@@ -18,6 +18,14 @@ export interface BenchResult {
 const thousands = (v: number) => v.toLocaleString("en-US");
 
 const UNIT: Record<FigureKey, (v: number) => string> = {
+  wasmBytesAllGuards: (v) => `${thousands(v)} B`,
+  wasmBytesPrivateCallback: (v) => `${thousands(v)} B`,
+  totalGasRatioSuccess: (v) => `${v}×`,
+  totalGasRatioFailure: (v) => `${v}×`,
+  totalGasRatio: (v) => `${v}×`,
+  callbackGasGuarded: (v) => `${v} Tgas`,
+  callbackGasHandwritten: (v) => `${v} Tgas`,
+  reserveHeadroomMin: (v) => `${v} Tgas`,
   guardGasRatio: (v) => `${v}×`,
   storageOpsExtra: (v) => (v > 0 ? `+${v}` : String(v)),
   inFlightBytes: (v) => `${thousands(v)} B`,

@@ -6,7 +6,10 @@
  * and `deferCredit` (private, settles once, refunds on failure, credits on success, never half-applied).
  * Methods that must wait decorate themselves with `pendingLock`. Every guard goes BELOW `@call({...})`.
  *
- * Runs inside QuickJS on chain: no Node APIs, no dependency beyond near-sdk-js, tree-shakeable.
+ * Runs inside QuickJS on chain: no Node APIs, no dependency beyond near-sdk-js, tree-shakeable. Every
+ * function of the contract side starts with QuickJS's `"use strip"` directive: qjsc then leaves out its
+ * debug information (line table, names of locals), which near-sdk-js build would otherwise ship in the
+ * wasm and QuickJS would read on every call (−15 % of the guards' bytes; their stack frames show no line).
  *
  * @example
  * @NearBindgen({ requireInit: true })

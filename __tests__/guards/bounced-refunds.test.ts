@@ -86,7 +86,7 @@ describe("attack 18: a refund to an account deleted mid-flight is not lost", () 
     const [op] = (await t.lab.view<{ id: string }[]>("pending", { keys: [`@${a}`] }))!;
     await t.alice.delete(t.root);
     t.worker.step();
-    const expired = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" });
+    const expired = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas: 100n * TGAS });
     expect(expired.parseResult()).toEqual({ decision: "refund", settled: true });
     expect(events(expired, "refund_sent")).toHaveLength(1);
     expect(events(expired, "refund_bounced")[0].data).toMatchObject({ account: a, amount: FIVE.toString() });

@@ -38,7 +38,7 @@ describe("attack 17: the guard pays back only what came back", () => {
     expect((await t.alice.balance()).total).toBe(aliceBefore - THREE - gasPaid([r], t.gasPrice));
 
     // The owner decides at once. "refund" pays the outstanding 3 from the lab's own funds: its decision.
-    const decided = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" });
+    const decided = await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas: 100n * TGAS });
     expect(decided.parseResult()).toEqual({ decision: "refund", settled: true });
     expect(events(decided, "refund_sent")[0].data.amount).toBe(THREE.toString());
     expect(await guardKeys(t.lab)).toEqual([]);
@@ -129,7 +129,7 @@ describe("attack 17: the guard pays back only what came back", () => {
     expect(r.receiptsOutcome.find((o) => o.methodName === "on_done")!.status.type).toBe("Failure");
     const [op] = (await t.lab.view<{ id: string; status: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
     expect(op.status).toBe("pending");
-    expect(panicOf(await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }))).toMatch(/ERR_NOT_EXPIRED/);
+    expect(panicOf(await t.lab.callRaw(t.lab, "expire", { op: op.id, decision: "refund" }, { gas: 100n * TGAS }))).toMatch(/ERR_NOT_EXPIRED/);
   });
 });
 

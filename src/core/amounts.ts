@@ -37,6 +37,7 @@ export interface ParseU128Options {
  * const amount = parseU128(args.amount, { field: "amount", min: 1n }); // "1000" -> 1000n
  */
 export function parseU128(value: unknown, options: ParseU128Options = {}): bigint {
+  "use strip";
   const field = options.field ?? "amount";
   const min = options.min ?? 0n;
   const max = options.max ?? U128_MAX;
@@ -75,6 +76,7 @@ export function parseU128(value: unknown, options: ParseU128Options = {}): bigin
  * const refund = assertU128(p.refund ?? near.attachedDeposit(), "refund");
  */
 export function assertU128(value: unknown, field: string): bigint {
+  "use strip";
   if (typeof value !== "bigint") {
     throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a bigint in [0, 2^128-1], not a ${typeof value}; parse user input with parseU128.`);
   }
@@ -94,6 +96,7 @@ export function assertU128(value: unknown, field: string): bigint {
  * this.validator = parseAccountId(args.validator, "validator");
  */
 export function parseAccountId(value: unknown, field = "account_id"): string {
+  "use strip";
   if (typeof value !== "string") {
     throw new GuardError("ERR_INVALID_ARGUMENT", `${field} must be an account id string like "alice.near"; got ${value === undefined ? "nothing" : typeof value}.`);
   }

@@ -38,6 +38,7 @@ const BRAND = "__ncgCallback";
  * @example const cb = isCallbackContext(context) ? context : assertPrivateCallback(name);
  */
 export function isCallbackContext(value: unknown): value is CallbackContext {
+  "use strip";
   return !!value && typeof value === "object" && (value as Record<string, unknown>)[BRAND] === true;
 }
 
@@ -47,6 +48,7 @@ export function isCallbackContext(value: unknown): value is CallbackContext {
  * @example return makeCallbackContext({ results, allSucceeded });
  */
 export function makeCallbackContext<T extends CallbackContext>(fields: T): T {
+  "use strip";
   (fields as unknown as Record<string, unknown>)[BRAND] = true;
   return fields;
 }
@@ -57,5 +59,6 @@ export function makeCallbackContext<T extends CallbackContext>(fields: T): T {
  * @example if (!isGuardedCallbackContext(context)) throw new GuardError("ERR_GUARD_PLACEMENT", "...");
  */
 export function isGuardedCallbackContext(value: unknown): value is GuardedCallbackState {
+  "use strip";
   return isCallbackContext(value) && typeof (value as { op?: unknown }).op === "object";
 }

@@ -17,6 +17,7 @@ const counts: Record<string, number> = {};
  * @example registerGuardedCallback("on_staked");
  */
 export function registerGuardedCallback(name: string): void {
+  "use strip";
   if (methods.indexOf(name) < 0) methods.push(name);
 }
 
@@ -26,6 +27,7 @@ export function registerGuardedCallback(name: string): void {
  * @example if (!isGuardedCallback(cb.method)) throw new GuardError("ERR_UNKNOWN_CALLBACK", "...");
  */
 export function isGuardedCallback(name: string): boolean {
+  "use strip";
   return methods.indexOf(name) >= 0;
 }
 
@@ -35,6 +37,7 @@ export function isGuardedCallback(name: string): boolean {
  * @example const method = anyGuardedCallback();
  */
 export function anyGuardedCallback(): string | null {
+  "use strip";
   return methods.length > 0 ? methods[0] : null;
 }
 

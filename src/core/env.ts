@@ -11,6 +11,8 @@
 /** The subset of builder.c's `env` the guards call or wrap. u64 values are `bigint` as builder.c returns them. */
 export interface HostEnv {
   promise_results_count(): bigint;
+  used_gas(): bigint;
+  storage_read(key: Uint8Array, register: number | bigint): bigint;
   promise_result(index: number | bigint, register: number | bigint): bigint;
   register_len(register: number | bigint): bigint;
   read_register(register: number | bigint): Uint8Array;
@@ -37,6 +39,7 @@ declare const env: HostEnv;
  * const count = hostEnv().promise_results_count();
  */
 export function hostEnv(): HostEnv {
+  "use strip";
   return env;
 }
 
@@ -46,3 +49,44 @@ export function hostEnv(): HostEnv {
  * @example hostEnv().promise_result(0, SCRATCH_REGISTER);
  */
 export const SCRATCH_REGISTER = 7;
+
+let callStart: bigint | undefined;
+let stateSize: number | undefined;
+
+/**
+ * Notes the gas the current call has used when the first guard runs (contract loading, QuickJS,
+ * near-sdk-js reading STATE and the arguments): what starting a call of this contract costs, which the
+ * callback and the refund's bounce check pay again. The first note of the call wins (each call is a fresh
+ * module instance, on chain and on every engine).
+ * @internal
+ * @example markCallStart(); // the outermost guard's wrapper, before anything else
+ */
+export function markCallStart(): void {
+  "use strip";
+  if (callStart === undefined) callStart = env.used_gas();
+}
+
+/**
+ * What the current call used before the first guard ran (see markCallStart), or what it has used so far
+ * when no guard noted it (e.g. in a `@call` method that calls startGuardedCall: an upper bound).
+ * @internal
+ * @example refundCheckGas(callStartGas(), stateBytes());
+ */
+export function callStartGas(): bigint {
+  "use strip";
+  return callStart ?? env.used_gas();
+}
+
+/**
+ * Bytes of the contract's near-sdk-js STATE (one storage_read into a register, read once per call): what
+ * near-sdk-js rewrites after every call method.
+ * @internal
+ * @example settleGas({ ...shape, startGas: callStartGas(), stateBytes: stateBytes() });
+ */
+export function stateBytes(): number {
+  "use strip";
+  if (stateSize === undefined) stateSize = env.storage_read(STATE_KEY, 8) === 1n ? Number(env.register_len(8)) : 0;
+  return stateSize;
+}
+/** near-sdk-js's STATE key, "STATE" as bytes. */
+const STATE_KEY = new Uint8Array([83, 84, 65, 84, 69]);

@@ -84,6 +84,7 @@ export interface GuardError {
  */
 export class GuardError extends Error {
   constructor(code: GuardErrorCode, message: string) {
+    "use strip";
     super(code + ": " + message);
     this.name = "GuardError";
     (this as { code: GuardErrorCode }).code = code;
@@ -100,6 +101,7 @@ export class GuardError extends Error {
  * if (isGuardError(e, "ERR_LOCKED")) return false;
  */
 export function isGuardError(error: unknown, code?: GuardErrorCode): error is GuardError {
+  "use strip";
   if (!error || typeof error !== "object") return false;
   const c = (error as { code?: unknown }).code;
   return typeof c === "string" && c.slice(0, 4) === "ERR_" && (code === undefined || c === code);
@@ -111,6 +113,7 @@ export function isGuardError(error: unknown, code?: GuardErrorCode): error is Gu
  * @example emitGuardEvent("callback_failed", { op: op.id, error: describeError(e) });
  */
 export function describeError(error: unknown, max = 200): string {
+  "use strip";
   const text = error && typeof error === "object" && "message" in error ? String((error as Error).message) : String(error);
   return text.length > max ? text.slice(0, max) + "…" : text;
 }

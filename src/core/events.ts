@@ -98,5 +98,6 @@ export type GuardEventData = Record<string, GuardEventValue>;
  * emitGuardEvent("refund_sent", { op: op.id, account: op.account, amount: op.refund.toString() });
  */
 export function emitGuardEvent(event: GuardEventName, data: GuardEventData): void {
+  "use strip";
   near.log("EVENT_JSON:" + JSON.stringify({ standard: EVENT_STANDARD, version: EVENT_VERSION, event, data: [data] }));
 }

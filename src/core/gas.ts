@@ -1,25 +1,32 @@
 /**
- * Gas arithmetic of a guarded flow, from nearcore's fee table (protocol 84-86). A flow M → external →
- * callback C → refund needs, out of the gas prepaid to M:
+ * Gas arithmetic of a guarded flow: nearcore's fee table (protocol 84-86) for what the host charges, and
+ * figures measured on the chain-exact `wasm` engine for what QuickJS runs (see bench/README.md, "The refund
+ * reserve", for each measurement and its margin). A flow M → external → callback C → refund needs, out of
+ * the gas prepaid to M:
  *
  *   used so far + margin for the rest of M
  *   + for each external call: its static gas + function-call fees (receipt + base + per byte, send + exec)
- *   + the callback's static gas (body + refund reserve) + its function-call fees + one data receipt per awaited call
+ *   + the callback's static gas (body + refund reserve + result reserve) + its fees + one data receipt per awaited call
  *
  * The callback gets a fixed static gas and weight 0, and the external calls get the unused gas by weight,
  * so whatever the caller attaches and whatever the callee burns, the callback keeps its reserve.
  *
- * The refund reserve (`refundReserveGas`, at least REFUND_GAS) pays for everything the callback does
- * besides its body and reading the results: the guards' own checks before the body
- * (CALLBACK_OVERHEAD_GAS) and settling the operation (`settleGas`: the refund Transfer and the static gas
- * of its bounce check, two events, the ledger's storage operations, near-sdk-js saving STATE, the
- * JavaScript that does it). `settleOperation` compares the gas left against the same `settleGas` before
- * it commits to a refund, and defers the refund (`refund_deferred`) when it is short, so a callback whose
- * body ate into the reserve defers instead of running out of gas half-way.
+ * The refund reserve (`refundReserveGas`) pays for everything the callback does besides its body and
+ * reading the results: starting the call (contract loading, QuickJS, near-sdk-js reading STATE and the
+ * arguments), the guards' checks and snapshot before the body, and settling (`settleGas`: the refund
+ * Transfer and its bounce check, which is itself a call of this contract, two events, the ledger's storage
+ * operations, near-sdk-js rewriting STATE). What starting a call costs depends on the contract (its code,
+ * its STATE), so it is measured, not assumed: `startGuardedCall` reads `near.usedGas()` when it starts (the
+ * callback and its bounce check start the same contract), and settlement reads what its own call used
+ * before the first guard ran. `settleOperation` compares the gas left against `settleGas` before it
+ * commits to a refund and defers the refund (`refund_deferred`) when it is short, so a callback whose body
+ * ate into the reserve defers instead of running out of gas half-way.
  *
  * Reading the results is reserved on top, per awaited call (`resultReadGas`): `promise_result` copies the
  * whole value into a register, about 3.8 Mgas per byte, whatever the callback then reads of it, so a
  * callee returning nearcore's largest value (MAX_RESULT_BYTES, 4 MiB) burns about 16 Tgas of the callback.
+ *
+ * Figures are computed in `number` gas (exact below 2^53, about 9,000 Tgas) and returned as bigint.
  */
 import { GuardError } from "./errors";
 
@@ -32,34 +39,88 @@ import { GuardError } from "./errors";
  */
 export const TGAS = 1_000_000_000_000n;
 
-const ACTION_RECEIPT = 2n * 108_059_500_000n; // send + exec
-const FUNCTION_CALL_BASE = 200_000_000_000n + 780_000_000_000n;
-const FUNCTION_CALL_BYTE = 47_683_715n + 2_235_934n; // cross-account send + exec (self-calls are cheaper)
-const DATA_RECEIPT = 2n * 36_486_732_312n;
-
-const TRANSFER = 2n * 115_123_062_500n; // send + exec
-/** The refund's receipt: action receipt creation + one Transfer action, send + exec (446.4 Ggas). */
-const REFUND_TRANSFER_GAS = ACTION_RECEIPT + TRANSFER;
+const T = 1e12;
+// nearcore's fees, send + exec.
+const ACTION_RECEIPT = 216_119_000_000;
+const FUNCTION_CALL = 980_000_000_000;
+const FUNCTION_CALL_BYTE = 49_919_649; // cross-account (self-calls are cheaper)
+const DATA_RECEIPT = 72_973_464_624;
+const TRANSFER = 230_247_125_000;
+/** An event: near.log of the message (host call, UTF-8 decoding and log fees per byte). */
+const LOG = 6_655_092_111;
+const LOG_BYTE = 304_779_270;
 
 /**
- * Static gas of a refund's bounce check: the call back to the guarded callback method that a refund
- * Transfer's result is sent to (`refund.then(check)`), which records the amount as claimable if the
- * Transfer failed. It covers a near-sdk-js call on chain (QuickJS start and near-sdk-js reading and
- * saving STATE, about 5.7 + 0.5 Tgas for a small contract), reading the Transfer's outcome, removing the
- * check's record, adding to the claim and its event, with margin for a larger contract. An estimate to
- * re-derive from wasm metering; unused gas goes back to the signer.
+ * Gas starting a call of the contract costs, with margin, from what the current call used before the
+ * guards ran (`start`, measured): the callback and the refund's bounce check start the same contract. The
+ * margin covers their arguments being read and a STATE that grew a little meanwhile.
+ */
+const START_MARGIN = 0.1;
+const START_MARGIN_GAS = 0.5 * T;
+/**
+ * Gas of a call's start that does not grow with the contract's STATE: below the smallest start measured
+ * for a near-sdk-js 2.0 contract using the guards (6.58 Tgas, an empty STATE). The part of a start above
+ * it bounds what near-sdk-js spent reading STATE.
+ */
+const START_FLOOR = 5 * T;
+/**
+ * near-sdk-js rewriting STATE after a call (JSON, storage_write of every byte) and the unit's snapshot of
+ * the contract object each cost at most the lesser of STATE_FACTOR times the start above START_FLOOR
+ * (measured: rewriting costs 1.55× reading for a STATE of long strings, 0.87× for arrays of short strings)
+ * and STATE_BYTE gas per byte of STATE (measured: 0.18 Ggas a byte for long strings, 0.75 for arrays of
+ * 10-byte strings; the cap allows items of 2 bytes). The start bound is tight for a small contract with a
+ * large STATE, the byte bound for a large contract with a small STATE.
+ */
+const STATE_FACTOR = 1.6;
+const STATE_BYTE = 4e9;
+
+/**
+ * The smallest static gas a refund's bounce check gets: the call back to the guarded callback method that
+ * a refund Transfer's result is sent to (`refund.then(check)`), which records the amount as claimable if
+ * the Transfer failed. The check of a larger contract gets more (`refundCheckGas`): its own start, its
+ * work and near-sdk-js rewriting its STATE. Unused gas goes back to the signer.
  *
  * @example
- * settleGas(shape) >= REFUND_CHECK_GAS; // every refund carries its check
+ * refundCheckGas(near.usedGas()) >= REFUND_CHECK_GAS; // always
  */
-export const REFUND_CHECK_GAS = 10n * TGAS;
+export const REFUND_CHECK_GAS = 8n * TGAS;
+/** The check's own work after its start: the private checks, removing its record, reading the Transfer's outcome, and on a bounce the claim's read and write and its event. */
+const CHECK_WORK = 1 * T;
+
+/**
+ * Gas the callback spends outside its body and the start of the call before settling: the
+ * private-callback checks, reading the promise results' sizes, claiming the record (`storage_remove`),
+ * the unit's snapshot and journal, deferCredit's event. Part of the refund reserve, not of `callback.gas`.
+ *
+ * @example
+ * refundReserveGas(shape) >= CALLBACK_OVERHEAD_GAS + settleGas(shape); // always
+ */
+export const CALLBACK_OVERHEAD_GAS = 1_000_000_000_000n;
+/** Gas per byte of the callback's arguments: near-sdk-js reads and parses them before the first guard. */
+const ARGS_BYTE = 1_000_000;
+
+/**
+ * Gas of one storage operation of the ledger while settling (a remove, a read or a write of a record,
+ * pointer, hold total or index: 53-64 Ggas base, trie nodes, key and value bytes), rounded up.
+ *
+ * @example
+ * // an operation with a hold costs 2 × SETTLE_STORAGE_OP_GAS more to settle (read + write of the total)
+ */
+export const SETTLE_STORAGE_OP_GAS = 150_000_000_000n;
+/** Settling's own JavaScript and host calls besides the receipts, events and storage operations counted apart (measured, with margin). */
+const SETTLE_WORK = 1 * T;
+/**
+ * Deferring's own JavaScript and host calls besides the events and the record's write: deferring costs
+ * 1.12 Tgas from the check to the end of the call on the wasm engine (a small STATE), of which 0.3 are the
+ * events and the write; 1 Tgas leaves 0.3 Tgas of margin.
+ */
+const DEFER_WORK = 1 * T;
+/** Bytes of a lock_released / refund_sent / reconcile_required event besides the ids and the results (JSON, amounts). */
+const EVENT_FIXED_BYTES = 260;
+/** Bytes a `reconcile_required` event spends per awaited call (status, size, a 32-byte prefix escaped as JSON). */
+const EVENT_RESULT_BYTES = 120;
 /** Bytes of the check's function call: a method name up to 64 bytes and `{"ncg_refund":"<id>"}`. */
 const CHECK_CALL_BYTES = 200;
-/**
- * A refund Transfer with its bounce check, as the creating call pays for it: the Transfer receipt, the
- * check's function-call fees and static gas, its data dependency, and the check record's write.
- */
-const CHECKED_TRANSFER_GAS = REFUND_TRANSFER_GAS + REFUND_CHECK_GAS + ACTION_RECEIPT + FUNCTION_CALL_BASE + FUNCTION_CALL_BYTE * BigInt(CHECK_CALL_BYTES) + DATA_RECEIPT + 150_000_000_000n;
 
 /**
  * nearcore's `max_length_returned_data`: the largest value a call can return (4 MiB), the default
@@ -69,9 +130,6 @@ const CHECKED_TRANSFER_GAS = REFUND_TRANSFER_GAS + REFUND_CHECK_GAS + ACTION_REC
  * call: { contractId: this.token, method: "ft_transfer_call", gas: 50n * TGAS, maxResultBytes: 64 } // a trusted callee
  */
 export const MAX_RESULT_BYTES = 4_194_304;
-const WRITE_REGISTER_BASE = 2_865_522_486n;
-const WRITE_REGISTER_BYTE = 3_801_564n;
-const HOST_CALL_BASE = 264_768_111n;
 
 /**
  * Gas `promise_result` burns in the callback for a value of up to `maxBytes` bytes: the host call, the
@@ -87,41 +145,9 @@ const HOST_CALL_BASE = 264_768_111n;
  * resultReadGas(MAX_RESULT_BYTES); // ≈ 15.95 Tgas
  */
 export function resultReadGas(maxBytes: number): bigint {
-  return 2n * HOST_CALL_BASE + WRITE_REGISTER_BASE + WRITE_REGISTER_BYTE * BigInt(maxBytes);
+  "use strip";
+  return BigInt(3_395_058_708 + 3_801_564 * maxBytes);
 }
-// One event = near.log of a string: utf8 decoding of the message plus the log fee, base + per byte.
-const EVENT_BASE = 3_111_779_061n + 3_543_313_050n;
-const EVENT_BYTE = 291_580_479n + 13_198_791n;
-/** Bytes of a lock_released / refund_sent / reconcile_required event besides the ids and the results (JSON, amounts). */
-const EVENT_FIXED_BYTES = 260;
-/** Bytes a `reconcile_required` event spends per awaited call (status, size, a 32-byte prefix escaped as JSON). */
-const EVENT_RESULT_BYTES = 120;
-/**
- * near-sdk-js rewrites the contract's STATE after every call method: one storage_write (64.2 Ggas base)
- * plus about 63 Mgas per byte written and evicted; 0.2 Tgas covers a STATE of about 2 KB.
- */
-const STATE_SAVE_GAS = 200_000_000_000n;
-/** The JavaScript of settling (QuickJS running settleOperation, building the events, serialising STATE). */
-const SETTLE_JS_GAS = 500_000_000_000n;
-
-/**
- * Gas of one storage operation of the ledger while settling (a remove, a read or a write of a record,
- * pointer, hold total or index: 53-64 Ggas base, trie nodes, key and value bytes), rounded up.
- *
- * @example
- * // an operation with a hold costs 2 × SETTLE_STORAGE_OP_GAS more to settle (read + write of the total)
- */
-export const SETTLE_STORAGE_OP_GAS = 150_000_000_000n;
-
-/**
- * Gas the callback spends outside its body before settling: near-sdk-js reading STATE and the
- * arguments, the private-callback checks, reading the promise results, claiming the record
- * (`storage_remove`), the unit's snapshot. Part of the refund reserve, not of `callback.gas`.
- *
- * @example
- * refundReserveGas(shape) >= CALLBACK_OVERHEAD_GAS + settleGas(shape); // always
- */
-export const CALLBACK_OVERHEAD_GAS = 400_000_000_000n;
 
 /** The shape of an operation, as far as the gas of settling it goes. */
 export interface SettleGasParameters {
@@ -135,72 +161,106 @@ export interface SettleGasParameters {
   idBytes: number;
   /** Number of awaited calls (each appears in a `reconcile_required` event). Default 1. */
   calls?: number;
+  /**
+   * Gas a call of this contract uses before the guards run (contract loading, QuickJS, near-sdk-js reading
+   * STATE and the arguments), as measured in the current call with `near.usedGas()`. Default 8 Tgas, a
+   * small contract's.
+   */
+  startGas?: bigint;
+  /** Bytes of the contract's STATE, as near-sdk-js stores it. Default: bounded by `startGas` alone. */
+  stateBytes?: number;
+}
+
+const startOf = (p: { startGas?: bigint }) => (p.startGas === undefined ? 8 * T : Number(p.startGas));
+/** A call of this contract started again (the callback, the bounce check), with margin. */
+const restart = (start: number) => start * (1 + START_MARGIN) + START_MARGIN_GAS;
+/** One pass over STATE (near-sdk-js rewriting it, or the unit's snapshot). */
+const stateWork = (p: { startGas?: bigint; stateBytes?: number }) => {
+  const byStart = (startOf(p) - START_FLOOR) * STATE_FACTOR;
+  const bound = p.stateBytes === undefined || STATE_BYTE * p.stateBytes > byStart ? byStart : STATE_BYTE * p.stateBytes;
+  return bound > 0 ? bound : 0;
+};
+const checkOf = (p: SettleGasParameters | { startGas?: bigint; stateBytes?: number }) => Math.max(Number(REFUND_CHECK_GAS), restart(startOf(p)) + CHECK_WORK + stateWork(p));
+/** A refund Transfer and its bounce check, as the creating call pays for them: both receipts, the check's fees, static gas and data dependency, and the check record's write. */
+const checkedTransfer = (p: { startGas?: bigint; stateBytes?: number }) => 2 * ACTION_RECEIPT + TRANSFER + FUNCTION_CALL + FUNCTION_CALL_BYTE * CHECK_CALL_BYTES + DATA_RECEIPT + checkOf(p) + Number(SETTLE_STORAGE_OP_GAS);
+const up = (gas: number) => BigInt(Math.ceil(gas));
+
+/**
+ * Static gas of a refund's bounce check in a contract whose calls use `startGas` before the guards run:
+ * that start again with margin, the check's own work and near-sdk-js rewriting STATE; at least
+ * REFUND_CHECK_GAS.
+ *
+ * @example
+ * near.promiseThen(transfer, near.currentAccountId(), method, args, 0n, refundCheckGas(callStartGas()));
+ */
+export function refundCheckGas(startGas?: bigint, stateBytes?: number): bigint {
+  "use strip";
+  return up(checkOf({ startGas, stateBytes }));
 }
 
 /**
  * Gas `settleOperation` needs, from its gas check to the end of the call, to settle an operation of this
- * shape with a refund (the dearest path): the refund Transfer with its bounce check (REFUND_CHECK_GAS and
- * its fees, ≈ 11.9 Tgas), two events (one of them `reconcile_required` with a line per awaited call), one
+ * shape with a refund (the dearest path): the refund Transfer with its bounce check (`refundCheckGas` and
+ * its fees), two events (one of them `reconcile_required` with a line per awaited call), one
  * SETTLE_STORAGE_OP_GAS per storage operation (the record, each other lock key, the hold total read +
- * write, the index read + write), near-sdk-js saving STATE, and the JavaScript.
+ * write, the index read + write), settling's own JavaScript and near-sdk-js rewriting STATE.
  *
  * Why: a refund must only be started when it can finish; with less gas the refund is deferred
- * (`refund_deferred`) and the owner settles it. Not covered: a STATE much larger than 2 KB, and the
- * contract-wide index (`index: true`): it is ONE comma-joined record that every indexed settlement reads
- * and rewrites whole, its size set by every user's indexed operations in flight (ids of up to ~900 bytes
- * on multi-byte lock keys), and only 2 storage operations are reserved for it: a few dozen indexed
- * operations on long keys are enough to push a refund into `refund_deferred`, or the callback out of gas
- * after its events were logged (REVIEW-4). Also not covered: JavaScript the callback body leaves
- * running after settlement. `idBytes` is in UTF-8 bytes.
+ * (`refund_deferred`) and the owner settles it. Not covered: the contract-wide index (`index: true`): it
+ * is ONE comma-joined record that every indexed settlement reads and rewrites whole, its size set by every
+ * user's indexed operations in flight (ids of up to ~900 bytes on multi-byte lock keys), and only 2
+ * storage operations are reserved for it: a few dozen indexed operations on long keys are enough to push
+ * a refund into `refund_deferred`, or the callback out of gas after its events were logged (REVIEW-4).
+ * Also not covered: JavaScript the callback body leaves running after settlement. `idBytes` is in UTF-8
+ * bytes.
  *
  * @example
- * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 12.96 Tgas
+ * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40, startGas: near.usedGas() });
  */
 export function settleGas(p: SettleGasParameters): bigint {
-  const storageOps = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 2 : 0);
-  const event = EVENT_BASE + EVENT_BYTE * BigInt(EVENT_FIXED_BYTES + p.idBytes);
-  const results = EVENT_BYTE * BigInt(EVENT_RESULT_BYTES * (p.calls ?? 1));
-  return CHECKED_TRANSFER_GAS + 2n * event + results + STATE_SAVE_GAS + SETTLE_STORAGE_OP_GAS * BigInt(storageOps) + SETTLE_JS_GAS;
+  "use strip";
+  const ops = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 2 : 0);
+  const events = 2 * (LOG + LOG_BYTE * (EVENT_FIXED_BYTES + p.idBytes)) + LOG_BYTE * EVENT_RESULT_BYTES * (p.calls ?? 1);
+  return up(checkedTransfer(p) + events + Number(SETTLE_STORAGE_OP_GAS) * ops + SETTLE_WORK + stateWork(p));
 }
 
 /**
  * Gas a call needs, from its check to its end, to pay a bounced refund again (`claimBouncedRefund`) or
- * send another checked refund: the Transfer with its bounce check, the claim's read and removal, one
- * event, near-sdk-js saving STATE and the JavaScript.
+ * send another checked refund (`sendRefund`): the Transfer with its bounce check, the claim's read and
+ * removal, one event, settling's JavaScript and near-sdk-js rewriting STATE.
  *
  * @example
- * claimGas(); // ≈ 12.94 Tgas
+ * claimGas(near.usedGas()); // ≈ 12 Tgas for a small contract
  */
-export function claimGas(): bigint {
-  return CHECKED_TRANSFER_GAS + EVENT_BASE + EVENT_BYTE * 200n + 2n * SETTLE_STORAGE_OP_GAS + STATE_SAVE_GAS + SETTLE_JS_GAS;
+export function claimGas(startGas?: bigint, stateBytes?: number): bigint {
+  "use strip";
+  const p = { startGas, stateBytes };
+  return up(checkedTransfer(p) + LOG + LOG_BYTE * 200 + 2 * Number(SETTLE_STORAGE_OP_GAS) + SETTLE_WORK + stateWork(p));
 }
-
-/** The JavaScript of deferring (restoring the record, building the event, serialising STATE). */
-const DEFER_JS_GAS = 200_000_000_000n;
-/** Bytes of a refund_deferred event besides the ids: JSON, amount and the reason's text. */
-const DEFER_EVENT_FIXED_BYTES = 320;
 
 /**
  * Gas `settleOperation` needs to defer a refund instead (the dearer of its two ways out when gas is
- * short): writing the record back, the `refund_deferred` event, near-sdk-js saving STATE, the JavaScript.
- * With less than this left, deferring would itself run out of gas, so settlement panics at once with
- * ERR_INSUFFICIENT_GAS (the protocol rolls the call back: the operation stays in flight until expiry).
+ * short): writing the record back, the `refund_deferred` and `reconcile_required` events, deferring's
+ * JavaScript and near-sdk-js rewriting STATE. With less than this left, deferring would itself run out of
+ * gas, so settlement panics at once with ERR_INSUFFICIENT_GAS (the protocol rolls the call back: the
+ * operation stays in flight until expiry).
  *
  * @example
- * deferGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 }); // ≈ 0.82 Tgas
+ * deferGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40 });
  */
 export function deferGas(p: SettleGasParameters): bigint {
-  // refund_deferred, and reconcile_required with a line per awaited call.
-  const events = 2n * (EVENT_BASE + EVENT_BYTE * BigInt(DEFER_EVENT_FIXED_BYTES + p.idBytes)) + EVENT_BYTE * BigInt(EVENT_RESULT_BYTES * (p.calls ?? 1));
-  // Writing the record back, and releasing each other lock key (a waiting operation keeps only its own).
-  return SETTLE_STORAGE_OP_GAS * BigInt(p.lockKeys > 1 ? p.lockKeys : 1) + events + STATE_SAVE_GAS + DEFER_JS_GAS;
+  "use strip";
+  // refund_deferred, and reconcile_required with a line per awaited call; writing the record back, and
+  // releasing each other lock key (a waiting operation keeps only its own).
+  const ops = p.lockKeys > 1 ? p.lockKeys : 1;
+  return up(Number(SETTLE_STORAGE_OP_GAS) * ops + 2 * (LOG + LOG_BYTE * (EVENT_FIXED_BYTES + 60 + p.idBytes)) + LOG_BYTE * EVENT_RESULT_BYTES * (p.calls ?? 1) + DEFER_WORK + stateWork(p));
 }
 
 /**
- * Smallest refund reserve `startGuardedCall` adds on top of the callback gas you ask for: 14 Tgas
- * (REFUND_CHECK_GAS + 4 Tgas). It covers CALLBACK_OVERHEAD_GAS (0.4 Tgas) + `settleGas` of a one-key
- * operation without hold or index awaiting one call whose id and account together take up to about 300
- * bytes (≈ 13.4 Tgas with the overhead at 40 bytes); bigger operations reserve more (see `refundReserveGas`).
+ * Smallest refund reserve `startGuardedCall` adds on top of the callback gas you ask for: what a small
+ * guarded contract measured on the wasm engine needs (see `refundReserveGas`); larger contracts reserve
+ * more. Also the least static gas a guarded callback built by hand should get on top of its body (the
+ * linter's callback-gas rule).
  *
  * Why: without it a callback whose body used its gas could not refund. Not covered: a body that burns
  * more than its own `callback.gas` (settlement then finds less than `settleGas` left and defers the
@@ -209,23 +269,26 @@ export function deferGas(p: SettleGasParameters): bigint {
  * @example
  * // static gas of the callback = callback.gas + refundReserveGas(shape) + Σ resultReadGas(call.maxResultBytes)
  */
-export const REFUND_GAS = REFUND_CHECK_GAS + 4n * TGAS;
+export const REFUND_GAS = 24n * TGAS;
 
 /**
- * The refund reserve of an operation of this shape: `max(REFUND_GAS, CALLBACK_OVERHEAD_GAS + settleGas(p))`.
- * `startGuardedCall` gives the callback `callback.gas` plus this, so a callback whose body stayed within
- * `callback.gas` always has the `settleGas` that `settleOperation` checks for (whether that is enough
- * depends on `settleGas`'s estimate: see its "Not covered", the contract-wide index).
+ * The refund reserve of an operation of this shape: the callback's start (the measured `startGas` again,
+ * with margin, plus near-sdk-js reading the callback's `argsBytes` of arguments), CALLBACK_OVERHEAD_GAS and
+ * the unit's snapshot, and `settleGas`; at least REFUND_GAS. `startGuardedCall` gives the callback
+ * `callback.gas` plus this, so a callback whose body stayed within `callback.gas` always has the `settleGas`
+ * that `settleOperation` checks for (whether that is enough depends on `settleGas`'s estimate: see its
+ * "Not covered", the contract-wide index).
  *
  * Why: one figure for what is reserved and what is checked, so they cannot drift apart. Not covered:
  * see `settleGas`.
  *
  * @example
- * refundReserveGas({ lockKeys: 3, hold: true, indexed: true, idBytes: 80 }); // ≈ 14.28 Tgas
+ * refundReserveGas({ lockKeys: 3, hold: true, indexed: true, idBytes: 80, startGas: near.usedGas() });
  */
-export function refundReserveGas(p: SettleGasParameters): bigint {
-  const need = CALLBACK_OVERHEAD_GAS + settleGas(p);
-  return need > REFUND_GAS ? need : REFUND_GAS;
+export function refundReserveGas(p: SettleGasParameters & { argsBytes?: number }): bigint {
+  "use strip";
+  const need = restart(startOf(p)) + ARGS_BYTE * (p.argsBytes ?? 0) + Number(CALLBACK_OVERHEAD_GAS) + stateWork(p) + Number(settleGas(p));
+  return need > Number(REFUND_GAS) ? up(need) : REFUND_GAS;
 }
 
 /**
@@ -245,10 +308,11 @@ export const DEFAULT_START_GAS_MARGIN = 5n * TGAS;
  * Why: part of what `guardedCallGas` adds up. Not covered: the gas attached to the call itself.
  *
  * @example
- * functionCallFees("stake".length + "{}".length); // ≈ 1.18 Tgas
+ * functionCallFees("stake".length + "{}".length); // ≈ 1.2 Tgas
  */
 export function functionCallFees(bytes: number): bigint {
-  return ACTION_RECEIPT + FUNCTION_CALL_BASE + FUNCTION_CALL_BYTE * BigInt(bytes);
+  "use strip";
+  return BigInt(ACTION_RECEIPT + FUNCTION_CALL + FUNCTION_CALL_BYTE * bytes);
 }
 
 /** What `guardedCallGas` needs to know about a flow. */
@@ -290,25 +354,20 @@ export interface GuardedCallGasBreakdown {
  * const need = guardedCallGas({ calls: [{ gas: 50n * TGAS, bytes: 7 }], callbackGas: 20n * TGAS, callbackBytes: 40 });
  */
 export function guardedCallGas(p: GuardedCallGasParameters): GuardedCallGasBreakdown {
+  "use strip";
   let external = 0n;
-  let fees = 0n;
-  let results = 0n;
+  let fees = functionCallFees(p.callbackBytes) + BigInt(DATA_RECEIPT * p.calls.length);
+  let callback = p.callbackGas + (p.refundReserve ?? REFUND_GAS);
   for (const c of p.calls) {
     external += c.gas;
     fees += functionCallFees(c.bytes);
-    results += resultReadGas(c.maxResultBytes ?? MAX_RESULT_BYTES);
+    callback += resultReadGas(c.maxResultBytes ?? MAX_RESULT_BYTES);
   }
-  fees += functionCallFees(p.callbackBytes) + DATA_RECEIPT * BigInt(p.calls.length);
-  const callback = p.callbackGas + (p.refundReserve ?? REFUND_GAS) + results;
   const margin = p.margin ?? DEFAULT_START_GAS_MARGIN;
   return { external, callback, fees, margin, total: external + callback + fees + margin };
 }
 
-function tgas(g: bigint): string {
-  const whole = g / TGAS;
-  const frac = ((g % TGAS) * 1000n) / TGAS;
-  return `${whole}.${frac.toString().padStart(3, "0")} Tgas`;
-}
+const tgas = (g: bigint) => (Number(g) / T).toFixed(3) + " Tgas";
 
 /**
  * Throws ERR_INSUFFICIENT_GAS unless `prepaid - used >= need.total`, with the figures and the gas to
@@ -321,10 +380,12 @@ function tgas(g: bigint): string {
  * assertGuardedCallGas(guardedCallGas({...}), near.prepaidGas(), near.usedGas());
  */
 export function assertGuardedCallGas(need: GuardedCallGasBreakdown, prepaid: bigint, used: bigint): void {
+  "use strip";
   const available = prepaid - used;
-  if (available >= need.total) return;
-  throw new GuardError(
-    "ERR_INSUFFICIENT_GAS",
-    `this flow needs ${need.total} gas (${tgas(need.total)}: external calls ${tgas(need.external)} + callback with refund and result reserves ${tgas(need.callback)} + fees ${tgas(need.fees)} + margin ${tgas(need.margin)}) but only ${available} remain of the ${prepaid} prepaid. Attach at least ${tgas(used + need.total)} (${used + need.total} gas).`,
-  );
+  if (available < need.total) {
+    throw new GuardError(
+      "ERR_INSUFFICIENT_GAS",
+      `this flow needs ${need.total} gas (${tgas(need.total)}: external calls ${tgas(need.external)} + callback with refund and result reserves ${tgas(need.callback)} + fees ${tgas(need.fees)} + margin ${tgas(need.margin)}) but only ${available} remain of the ${prepaid} prepaid. Attach at least ${tgas(used + need.total)} (${used + need.total} gas).`,
+    );
+  }
 }

@@ -15,6 +15,7 @@ import { guardKey, type GuardStorageSpace } from "./storage-keys";
  * @example const value = readGuard(guardKey("hold", "@alice.near"));
  */
 export function readGuard(key: Uint8Array): string | null {
+  "use strip";
   const raw = near.storageReadRaw(key);
   return raw === null ? null : decode(raw);
 }
@@ -25,6 +26,7 @@ export function readGuard(key: Uint8Array): string | null {
  * @example const evicted = writeGuard(key, "^" + op.id);
  */
 export function writeGuard(key: Uint8Array, value: string | Uint8Array): Uint8Array | null {
+  "use strip";
   return near.storageWriteRaw(key, typeof value === "string" ? encode(value) : value) ? near.storageGetEvictedRaw() : null;
 }
 
@@ -34,6 +36,7 @@ export function writeGuard(key: Uint8Array, value: string | Uint8Array): Uint8Ar
  * @example const raw = removeGuard(key);
  */
 export function removeGuard(key: Uint8Array): Uint8Array | null {
+  "use strip";
   return near.storageRemoveRaw(key) ? near.storageGetEvictedRaw() : null;
 }
 
@@ -44,6 +47,7 @@ export function removeGuard(key: Uint8Array): Uint8Array | null {
  * @example throw corruptGuardState("hold", holdKey, raw);
  */
 export function corruptGuardState(space: GuardStorageSpace, body: string, raw: Uint8Array | string): GuardError {
+  "use strip";
   const size = typeof raw === "string" ? encode(raw).length : raw.length;
   emitGuardEvent("guard_state_corrupt", { space, key: body.slice(0, 300), size: String(size) });
   return new GuardError(
@@ -61,6 +65,7 @@ const DIGITS = /^[0-9]+$/;
  * @example const held = readAmount("hold", holdKey);
  */
 export function readAmount(space: GuardStorageSpace, body: string): bigint {
+  "use strip";
   const v = readGuard(guardKey(space, body));
   if (v === null) return 0n;
   if (!DIGITS.test(v) || v.length > 39) throw corruptGuardState(space, body, v);
@@ -74,6 +79,7 @@ export function readAmount(space: GuardStorageSpace, body: string): bigint {
  * @example addAmount("claim", lockKeyForAccount(account), amount);
  */
 export function addAmount(space: GuardStorageSpace, body: string, delta: bigint): bigint {
+  "use strip";
   const next = readAmount(space, body) + delta;
   const key = guardKey(space, body);
   if (next > 0n) writeGuard(key, next.toString());

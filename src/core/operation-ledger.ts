@@ -68,6 +68,7 @@ export interface NewOperation {
 
 /** The record stored at `home` (a record, not a pointer), or null; throws ERR_CORRUPT_GUARD_STATE for anything else. */
 function recordAt(home: string, value: string | null): PendingOperation | null {
+  "use strip";
   if (value === null) return null;
   const op = decodeOperation(home, value);
   if (!op) throw corruptGuardState("lock", home, value);
@@ -87,6 +88,7 @@ function recordAt(home: string, value: string | null): PendingOperation | null {
  * if (op === null) return; // stale callback: nothing to do
  */
 export function getOperation(id: unknown): PendingOperation | null {
+  "use strip";
   const parts = splitId(id);
   if (!parts) return null;
   const value = readGuard(guardKey("lock", parts.home));
@@ -170,6 +172,7 @@ export function shedLocks(op: PendingOperation, released: readonly string[]): vo
  * @example const op = takeOperation(args.op); // null: stale callback
  */
 export function takeOperation(id: unknown): PendingOperation | null {
+  "use strip";
   const parts = splitId(id);
   if (!parts) return null;
   const key = guardKey("lock", parts.home);
@@ -190,6 +193,7 @@ export function takeOperation(id: unknown): PendingOperation | null {
  * @example if (!restoreOperation(op)) throw new GuardError("ERR_LOCKED", "...");
  */
 export function restoreOperation(op: PendingOperation): boolean {
+  "use strip";
   return writeNew(guardKey("lock", recordHome(op)), encodeAt(op)) === null;
 }
 
@@ -199,6 +203,7 @@ export function restoreOperation(op: PendingOperation): boolean {
  * @example updateOperation({ ...op, status: "reconcile" });
  */
 export function updateOperation(op: PendingOperation): void {
+  "use strip";
   writeGuard(guardKey("lock", recordHome(op)), encodeAt(op));
 }
 
@@ -208,6 +213,7 @@ export function updateOperation(op: PendingOperation): void {
  * ERR_CORRUPT_GUARD_STATE when it is neither a record nor a pointer to an operation holding `key`.
  */
 function decodeLockValue(key: string, value: string): PendingOperation {
+  "use strip";
   if (value.charAt(0) === "^") {
     const op = getOperation(value.slice(1));
     if (op && pointsTo(op, key)) return op;
@@ -218,6 +224,7 @@ function decodeLockValue(key: string, value: string): PendingOperation {
 
 /** Operation holding `lockKey`, following pointers of secondary keys; null when the key is free. */
 function operationHoldingKey(lockKey: string): PendingOperation | null {
+  "use strip";
   const value = readGuard(guardKey("lock", lockKey));
   return value === null ? null : decodeLockValue(lockKey, value);
 }
@@ -229,6 +236,7 @@ function operationHoldingKey(lockKey: string): PendingOperation | null {
  * @example throw lockedError(key, readGuard(guardKey("lock", key)));
  */
 export function lockedError(key: string, found: string | null): GuardError {
+  "use strip";
   let holder: PendingOperation | null = null;
   if (found !== null) {
     try {
@@ -248,6 +256,7 @@ export function lockedError(key: string, found: string | null): GuardError {
 
 /** Writes `value` under `key` unless something is there; returns what was there (put back) or null. */
 function writeNew(key: Uint8Array, value: string): Uint8Array | null {
+  "use strip";
   const evicted = writeGuard(key, value);
   if (evicted !== null) near.storageWriteRaw(key, evicted); // put the other operation's record back before reporting the conflict
   return evicted;
@@ -267,11 +276,13 @@ function writeNew(key: Uint8Array, value: string): Uint8Array | null {
  * }
  */
 export function heldAmount(holdKey: string): bigint {
+  "use strip";
   return readAmount("hold", holdKey);
 }
 
 /** Ids listed in the contract-wide index (ERR_CORRUPT_GUARD_STATE if it is not a list of ids). */
 function indexedOperationIds(): string[] {
+  "use strip";
   const v = readGuard(guardKey("index", ""));
   if (!v) return [];
   const ids = v.split(",");
@@ -288,6 +299,7 @@ function indexedOperationIds(): string[] {
  * @example const op = createOperation({ kind: "stake", account, refund, credit, lockKeys, hold: null, ttlBlocks: 300n, index: false, sent: [refund] });
  */
 export function createOperation(p: NewOperation): PendingOperation {
+  "use strip";
   const now = near.blockIndex();
   if (p.hold && p.holdAvailable !== undefined) {
     const already = heldAmount(p.hold.key);
@@ -342,6 +354,7 @@ export function createOperation(p: NewOperation): PendingOperation {
 
 /** Bytes of the guard key of `body`: 0xFF, the tag, then `body` in UTF-8. */
 function keyBytes(body: string): number {
+  "use strip";
   return encode(body).length + 2;
 }
 
@@ -352,6 +365,7 @@ function keyBytes(body: string): number {
  * @example const usageAfter = near.storageUsage() - operationStorageBytes(op);
  */
 export function operationStorageBytes(op: PendingOperation): bigint {
+  "use strip";
   let bytes = keyBytes(recordHome(op)) + encode(encodeAt(op)).length + 40;
   for (let i = firstPointer(op); i < op.lockKeys.length; i++) bytes += keyBytes(op.lockKeys[i]) + encode(op.id).length + 41;
   return BigInt(bytes);
@@ -365,6 +379,7 @@ export function operationStorageBytes(op: PendingOperation): bigint {
  * @example deleteOperation(op, true); // after takeOperation(op.id)
  */
 export function deleteOperation(op: PendingOperation, taken = false): void {
+  "use strip";
   if (!taken) near.storageRemoveRaw(guardKey("lock", recordHome(op)));
   for (let i = firstPointer(op); i < op.lockKeys.length; i++) {
     const key = guardKey("lock", op.lockKeys[i]);
@@ -386,6 +401,7 @@ export function deleteOperation(op: PendingOperation, taken = false): void {
  * @view({}) get_operation({ id }: { id: string }) { const op = getOperation(id); return op && operationToView(op); }
  */
 export function operationToView(op: PendingOperation): PendingOperationView {
+  "use strip";
   return {
     id: op.id,
     kind: op.kind,
@@ -419,6 +435,7 @@ export function operationToView(op: PendingOperation): PendingOperationView {
  * }
  */
 export function listOperations(keys?: readonly string[]): PendingOperationView[] {
+  "use strip";
   const out: PendingOperationView[] = [];
   const seen: Record<string, true> = {};
   const add = (op: PendingOperation | null) => {

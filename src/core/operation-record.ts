@@ -87,6 +87,7 @@ const DIGITS = /^[0-9]+$/;
  * @example operationHome("k3:@alice.near"); // "@alice.near"
  */
 export function operationHome(id: string): string {
+  "use strip";
   return id.slice(id.indexOf(":") + 1);
 }
 
@@ -108,10 +109,10 @@ export function homeIsLockKey(home: string): boolean {
  * @example splitId("k3:@alice.near"); // { seq: "k3", home: "@alice.near" }
  */
 export function splitId(id: unknown): { seq: string; home: string } | null {
+  "use strip";
   if (typeof id !== "string" || id.length > 300) return null;
   const i = id.indexOf(":");
-  if (i <= 0 || i === id.length - 1) return null;
-  return { seq: id.slice(0, i), home: id.slice(i + 1) };
+  return i > 0 && i < id.length - 1 ? { seq: id.slice(0, i), home: id.slice(i + 1) } : null;
 }
 
 /**
@@ -120,29 +121,35 @@ export function splitId(id: unknown): { seq: string; home: string } | null {
  * @example writeGuard(guardKey("lock", operationHome(op.id)), encodeOperation(op));
  */
 export function encodeOperation(op: PendingOperation): string {
+  "use strip";
   const home = operationHome(op.id);
-  const seq = op.id.slice(0, op.id.indexOf(":"));
-  const defaultHoldKey = lockKeyForAccount(op.account);
-  const oneCall = op.sent.length === 1 && op.sent[0] === op.refund;
+  const own = lockKeyForAccount(op.account);
   const fields = [
     "2",
-    seq,
+    op.id.slice(0, op.id.indexOf(":")),
     op.kind,
-    home === defaultHoldKey ? "" : op.account,
-    op.refund === 0n ? "" : op.refund.toString(),
-    op.expiresAtBlock.toString(),
-    op.lockKeys.slice(homeIsLockKey(home) ? 1 : 0).join(","),
-    op.credit === 0n ? "" : op.credit === op.refund ? "=" : op.credit.toString(),
-    op.hold ? op.hold.amount.toString() : "",
-    op.hold && op.hold.key !== defaultHoldKey ? op.hold.key : "",
+    home === own ? "" : op.account,
+    op.refund || "",
+    op.expiresAtBlock,
+    op.lockKeys.slice(homeIsLockKey(home) ? 1 : 0).join(),
+    op.credit === op.refund && op.credit ? "=" : op.credit || "",
+    op.hold ? op.hold.amount : "",
+    op.hold && op.hold.key !== own ? op.hold.key : "",
     (op.indexed ? "i" : "") + (op.status === "reconcile" ? "r" : ""),
-    oneCall ? "" : op.sent.join(","),
-    op.external.map((e) => (e === "success" ? "s" : "f")).join(""),
-    op.returned === 0n ? "" : op.returned.toString(),
+    op.sent.length === 1 && op.sent[0] === op.refund ? "" : op.sent.join(),
+    op.external.map((e) => e.charAt(0)).join(""),
+    op.returned || "",
   ];
-  let end = fields.length;
-  while (end > 6 && fields[end - 1] === "") end--;
-  return fields.slice(0, end).join("|");
+  while (fields.length > 6 && fields[fields.length - 1] === "") fields.pop();
+  return fields.join("|");
+}
+
+/** A stored decimal amount; throws (caught by decodeOperation) when the text is not one. */
+function amount(text: string | undefined): bigint {
+  "use strip";
+  if (!text) return 0n;
+  if (!DIGITS.test(text)) throw 0;
+  return BigInt(text);
 }
 
 /**
@@ -151,31 +158,30 @@ export function encodeOperation(op: PendingOperation): string {
  * @example decodeOperation("@alice.near", "2|k3|stake||5|300"); // op "k3:@alice.near", refund 5n
  */
 export function decodeOperation(home: string, value: string): PendingOperation | null {
-  const f = value.split("|");
-  if (f[0] !== "2" || f.length < 6 || f.length > 14) return null;
-  const account = f[3] || (home.charAt(0) === "@" ? home.slice(1) : "");
-  const refundText = f[4] || "0";
-  const creditText = f[7] || "0";
-  if (!account || !DIGITS.test(refundText) || !DIGITS.test(f[5]) || !(creditText === "=" || DIGITS.test(creditText))) return null;
-  if (f[8] && !DIGITS.test(f[8])) return null;
-  const sentText = f[11] ? f[11].split(",") : [];
-  for (const x of sentText) if (!DIGITS.test(x)) return null;
-  if ((f[12] && !/^[sf]+$/.test(f[12])) || (f[13] && !DIGITS.test(f[13])) || (f[10] && !/^i?r?$/.test(f[10]))) return null;
-  const refund = BigInt(refundText);
-  const others = f[6] ? f[6].split(",") : [];
-  return {
-    id: f[1] + ":" + home,
-    kind: f[2],
-    account,
-    refund,
-    credit: creditText === "=" ? refund : BigInt(creditText),
-    lockKeys: homeIsLockKey(home) ? [home].concat(others) : others,
-    hold: f[8] ? { key: f[9] || lockKeyForAccount(account), amount: BigInt(f[8]) } : null,
-    expiresAtBlock: BigInt(f[5]),
-    indexed: (f[10] ?? "").indexOf("i") >= 0,
-    sent: sentText.length > 0 ? sentText.map((x) => BigInt(x)) : [refund],
-    status: (f[10] ?? "").indexOf("r") >= 0 ? "reconcile" : "pending",
-    external: f[12] ? f[12].split("").map((c) => (c === "s" ? "success" : "failure")) : [],
-    returned: f[13] ? BigInt(f[13]) : 0n,
-  };
+  "use strip";
+  try {
+    const f = value.split("|");
+    const account = f[3] || (home.charAt(0) === "@" ? home.slice(1) : "");
+    const flags = f[10] || "";
+    if (f[0] !== "2" || f.length < 6 || f.length > 14 || !f[5] || !account || !/^i?r?$/.test(flags) || !/^[sf]*$/.test(f[12] || "")) return null;
+    const refund = amount(f[4]);
+    const others = f[6] ? f[6].split(",") : [];
+    return {
+      id: f[1] + ":" + home,
+      kind: f[2],
+      account,
+      refund,
+      credit: f[7] === "=" ? refund : amount(f[7]),
+      lockKeys: homeIsLockKey(home) ? [home].concat(others) : others,
+      hold: f[8] ? { key: f[9] || lockKeyForAccount(account), amount: amount(f[8]) } : null,
+      expiresAtBlock: amount(f[5]),
+      indexed: flags.charAt(0) === "i",
+      sent: f[11] ? f[11].split(",").map(amount) : [refund],
+      status: flags.slice(-1) === "r" ? "reconcile" : "pending",
+      external: f[12] ? f[12].split("").map((c) => (c === "s" ? "success" : "failure")) : [],
+      returned: amount(f[13]),
+    };
+  } catch (_e) {
+    return null;
+  }
 }

@@ -17,6 +17,7 @@
  * (near-callback-guards/testing, `checkGuardPlacement`) and the local runtime's loader catch those.
  */
 import { GuardError } from "./errors";
+import { markCallStart } from "./env";
 
 /** Names of the guards, as written in decorators. */
 export type GuardName = "privateCallback" | "withRefundOnFailure" | "pendingLock" | "deferCredit";
@@ -43,6 +44,7 @@ type Marked = { [MARK]?: GuardName[] };
  * descriptor.value = markGuardCompatible(function (this: any, ...a: any[]) { return inner.apply(this, a); });
  */
 export function markGuardCompatible<F extends Function>(fn: F): F {
+  "use strip";
   const m = fn as unknown as Marked;
   if (!m[MARK]) m[MARK] = [];
   return fn;
@@ -54,6 +56,7 @@ export function markGuardCompatible<F extends Function>(fn: F): F {
  * @example const settles = (guardsInside(inner) ?? []).indexOf("withRefundOnFailure") >= 0;
  */
 export function guardsInside(fn: unknown): GuardName[] | null {
+  "use strip";
   return typeof fn === "function" ? ((fn as Marked)[MARK] ?? null) : null;
 }
 
@@ -65,6 +68,7 @@ export function guardsInside(fn: unknown): GuardName[] | null {
 export const PENDING_LOCK_ON_CALLBACK = "pendingLock cannot be combined with callback guards: the operation's own lock would block its settlement.";
 
 function placementError(guard: GuardName, key: string, what: string): GuardError {
+  "use strip";
   return new GuardError("ERR_GUARD_PLACEMENT", `@${guard}(...) on ${key}: ${what}`);
 }
 
@@ -81,6 +85,7 @@ export function installGuard(
   wrap: (inner: (...args: any[]) => any, name: string) => (...args: any[]) => any,
   conflict?: (inside: GuardName[]) => string | null,
 ): void {
+  "use strip";
   const name = String(key);
   if (!descriptor || typeof descriptor.value !== "function") {
     throw placementError(guard, name, "guards decorate methods only.");
@@ -97,7 +102,12 @@ export function installGuard(
   if (inside && inside.indexOf(guard) >= 0) throw placementError(guard, name, "applied twice; keep one.");
   const problem = inside && conflict ? conflict(inside) : null;
   if (problem) throw placementError(guard, name, problem);
-  const wrapper = wrap(inner, name) as Marked & ((...args: any[]) => any);
+  const guarded = wrap(inner, name);
+  // The outermost guard runs first: what the call used until then is what starting it costs (see markCallStart).
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    markCallStart();
+    return guarded.apply(this, args);
+  } as Marked & ((...args: any[]) => any);
   wrapper[MARK] = (inside ?? []).concat(guard);
   descriptor.value = wrapper;
 }

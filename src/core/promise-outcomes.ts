@@ -38,6 +38,7 @@ export interface PromiseFailure {
 export type PromiseOutcome = PromiseSuccess | PromiseFailure;
 
 function successOutcome(index: number, size: number, bytes: Uint8Array, oversized: boolean, maxBytes: number): PromiseSuccess {
+  "use strip";
   const text = (): string => {
     if (oversized) {
       throw new GuardError("ERR_RESULT_TOO_LARGE", `result ${index} is ${size} bytes > maxResultBytes ${maxBytes}; raise maxResultBytes to read it.`);
@@ -78,6 +79,7 @@ function successOutcome(index: number, size: number, bytes: Uint8Array, oversize
  * if (staked.status === "failure") { ... }
  */
 export function readPromiseOutcomes(maxBytes: number): PromiseOutcome[] {
+  "use strip";
   const env = hostEnv();
   const count = Number(env.promise_results_count());
   const outcomes: PromiseOutcome[] = [];

@@ -13,10 +13,10 @@
 import { near, decode, encode } from "near-sdk-js";
 import { GuardError } from "./errors";
 import { emitGuardEvent } from "./events";
-import { hostEnv, SCRATCH_REGISTER } from "./env";
+import { hostEnv, SCRATCH_REGISTER, callStartGas, stateBytes } from "./env";
 import { guardKey, lockKeyForAccount } from "./storage-keys";
 import { writeGuard, removeGuard, corruptGuardState, addAmount } from "./guard-storage";
-import { REFUND_CHECK_GAS } from "./gas";
+import { refundCheckGas } from "./gas";
 
 /**
  * The reserved argument of a refund check, as it arrives at a guarded callback method: `{ ncg_refund: "<check id>" }`.
@@ -31,6 +31,7 @@ export const REFUND_CHECK_ARG = "ncg_refund";
  * @example if (isRefundCheck(args)) return inner.call(this, args);
  */
 export function isRefundCheck(args: unknown): boolean {
+  "use strip";
   return !!args && typeof args === "object" && typeof (args as Record<string, unknown>)[REFUND_CHECK_ARG] === "string";
 }
 
@@ -44,6 +45,7 @@ export function isRefundCheck(args: unknown): boolean {
  * @example if (spendable(-freedBytes + checkRecordBytes(account, amount)) < amount) defer();
  */
 export function spendable(storageDelta: bigint): bigint {
+  "use strip";
   const balance = near.accountBalance();
   const afterStorage = balance + near.accountLockedBalance() - (near.storageUsage() + storageDelta) * near.storageByteCost();
   const s = afterStorage < balance ? afterStorage : balance;
@@ -57,17 +59,19 @@ export function spendable(storageDelta: bigint): bigint {
  * @example spendable(checkRecordBytes(op.account, op.refund));
  */
 export function checkRecordBytes(account: string, amount: bigint): bigint {
+  "use strip";
   return BigInt(2 + 16 + encode(account).length + amount.toString().length + 40);
 }
 
 /**
  * Sends `amount` to `account` as a lone Transfer whose outcome is checked by the guarded callback
- * `method` of this contract (static gas REFUND_CHECK_GAS). Returns the check id. The caller checks gas
+ * `method` of this contract (static gas `refundCheckGas` of this call's measured start). Returns the check id. The caller checks gas
  * and balance first (see `settleGas`, `spendable`).
  * @internal
  * @example sendCheckedRefund(op.account, op.refund, "on_staked");
  */
 export function sendCheckedRefund(account: string, amount: bigint, method: string): string {
+  "use strip";
   const base = near.blockIndex().toString(36);
   let id = "";
   for (let n = 0; id === ""; n++) {
@@ -79,7 +83,7 @@ export function sendCheckedRefund(account: string, amount: bigint, method: strin
   }
   const transfer = near.promiseBatchCreate(account);
   near.promiseBatchActionTransfer(transfer, amount);
-  near.promiseThen(transfer, near.currentAccountId(), method, JSON.stringify({ [REFUND_CHECK_ARG]: id }), 0n, REFUND_CHECK_GAS);
+  near.promiseThen(transfer, near.currentAccountId(), method, JSON.stringify({ [REFUND_CHECK_ARG]: id }), 0n, refundCheckGas(callStartGas(), stateBytes()));
   return id;
 }
 
@@ -91,6 +95,7 @@ export function sendCheckedRefund(account: string, amount: bigint, method: strin
  * @example if (isRefundCheck(args)) { handleRefundCheck(name, args); return undefined; }
  */
 export function handleRefundCheck(method: string, args: unknown): void {
+  "use strip";
   const current = near.currentAccountId();
   if (near.predecessorAccountId() !== current) {
     throw new GuardError("ERR_NOT_PRIVATE_CALLBACK", `${method} is a private callback of ${current}, refused for ${near.predecessorAccountId()}.`);

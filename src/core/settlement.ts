@@ -23,6 +23,7 @@ import { GuardError } from "./errors";
 import { settleGas, deferGas, type SettleGasParameters } from "./gas";
 import { sendCheckedRefund, spendable, checkRecordBytes } from "./refund-check";
 import { anyGuardedCallback } from "./callback-registry";
+import { callStartGas, stateBytes } from "./env";
 import type { PromiseOutcome } from "./promise-outcomes";
 
 /** How an operation ends. */
@@ -55,12 +56,14 @@ export interface SettleReturnType {
 
 /** The shape of `op` for the gas estimates (see `settleGas`). */
 function gasShape(op: PendingOperation): SettleGasParameters {
+  "use strip";
   // Bytes, as the host charges them (an id on a multi-byte lock key is up to 3 bytes per character).
-  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: encode(op.id).length + encode(op.account).length, calls: op.sent.length };
+  return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: encode(op.id).length + encode(op.account).length, calls: op.sent.length, startGas: callStartGas(), stateBytes: stateBytes() };
 }
 
 /** The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none. */
 function checkMethodFor(given?: string): string {
+  "use strip";
   const method = given ?? anyGuardedCallback();
   if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
   return method;
@@ -72,6 +75,7 @@ function checkMethodFor(given?: string): string {
  * still cover storage once `freed` bytes are released and the check record is written.
  */
 function refundBlocker(op: PendingOperation, amount: bigint, freed: bigint): { reason: string; because: "gas" | "balance" } | null {
+  "use strip";
   // Everything after this check must fit in the gas left: compare against the whole settlement, not
   // only the Transfer's fees, or a callback left with a little more than the fees runs out of gas
   // half-way (the lock then stays until expiry and nobody is told why).
@@ -94,6 +98,7 @@ function refundBlocker(op: PendingOperation, amount: bigint, freed: bigint): { r
 
 /** Throws ERR_INSUFFICIENT_GAS (the call is rolled back, the operation stays pending) when keeping `op` would not fit in the gas left. */
 function assertDeferGas(op: PendingOperation): void {
+  "use strip";
   const left = near.prepaidGas() - near.usedGas();
   const need = deferGas(gasShape(op));
   if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot keep ${op.id} for reconciliation: ${left} gas left, ${need} needed; the call is rolled back and the operation stays in flight: expire it later.`);
@@ -101,6 +106,7 @@ function assertDeferGas(op: PendingOperation): void {
 
 /** Writes `record` back at its home after takeOperation; throws ERR_LOCKED (the call is rolled back) when the body took the home meanwhile. */
 function putBack(op: PendingOperation, record: PendingOperation): void {
+  "use strip";
   if (!restoreOperation(record)) {
     // Only if the callback body started another operation on the same home key: keep everything
     // consistent by letting the protocol roll the whole callback back (the operation stays pending).
@@ -127,6 +133,7 @@ function putBack(op: PendingOperation, record: PendingOperation): void {
  * settleOperation(op, { refund: true, outcome: "expired" });
  */
 export function settleOperation(op: PendingOperation, p: SettleParameters): SettleReturnType {
+  "use strip";
   const amount = p.refund ? (p.amount ?? op.refund) : 0n;
   const method = amount > 0n ? checkMethodFor(p.checkMethod) : "";
   if (amount > 0n) {
@@ -226,6 +233,7 @@ function keptCredit(op: PendingOperation, kept: bigint, sent: bigint): bigint {
 
 /** Up to 32 bytes of a successful result, as text, for events. */
 function prefixOf(r: PromiseOutcome): string {
+  "use strip";
   return r.status === "success" && r.bytes.length > 0 ? decode(r.bytes.slice(0, 32)) : "";
 }
 
@@ -238,6 +246,7 @@ function prefixOf(r: PromiseOutcome): string {
  * @example settleCallback(op, { ok, results: callback.results, method: name });
  */
 export function settleCallback(op: PendingOperation, s: CallbackSettlement): SettleReturnType {
+  "use strip";
   if (s.ok) return settleOperation(op, { refund: false, outcome: "success", taken: true });
   const external: ExternalOutcome[] = op.sent.map((_, i) => (s.results[i] && s.results[i].status === "failure" ? "failure" : "success"));
   let sentTotal = 0n;

@@ -74,6 +74,7 @@ export const CONTRACT_LOCK_KEY = "*:*";
  * startGuardedCall({ ..., lockKeys: [lockKeyForAccount(user)] });
  */
 export function lockKeyForAccount(accountId: string): string {
+  "use strip";
   return "@" + accountId;
 }
 
@@ -87,6 +88,7 @@ export function lockKeyForAccount(accountId: string): string {
  * pendingLock({ keys: (args: { pool: string }) => [lockKeyForResource("pool/" + args.pool)] })
  */
 export function lockKeyForResource(name: string): string {
+  "use strip";
   return "r:" + name;
 }
 
@@ -97,6 +99,7 @@ export function lockKeyForResource(name: string): string {
  * @example near.storageReadRaw(guardKey("lock", "@alice.near")); // bytes FF 6C 40 61 6C ...
  */
 export function guardKey(space: GuardStorageSpace, body: string): Uint8Array {
+  "use strip";
   const b = encode(space === "index" ? "ndex" : body);
   const key = new Uint8Array(b.length + 2);
   key[0] = 0xff;
@@ -113,6 +116,7 @@ export function guardKey(space: GuardStorageSpace, body: string): Uint8Array {
  * @example validateLockKey(p.hold.key, "hold key"); // the key, or throws ERR_INVALID_ARGUMENT
  */
 export function validateLockKey(key: unknown, what = "lock key"): string {
+  "use strip";
   if (typeof key !== "string" || key.length < 3 || key.length > 256 || /[|,]/.test(key) || /^[#$!^]/.test(key)) {
     throw new GuardError(
       "ERR_INVALID_ARGUMENT",

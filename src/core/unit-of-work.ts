@@ -41,6 +41,7 @@ import { hostEnv, SCRATCH_REGISTER, type HostEnv } from "./env";
 export type UnitResult<T> = { ok: true; value: T; sent: bigint } | { ok: false; error: unknown; promisesCreated: boolean };
 
 function clone(value: unknown, seen: Map<object, unknown>): unknown {
+  "use strip";
   if (value === null || typeof value !== "object") return value;
   const known = seen.get(value);
   if (known !== undefined) return known;
@@ -74,12 +75,14 @@ function clone(value: unknown, seen: Map<object, unknown>): unknown {
 
 /** A deep copy of the object's own enumerable string-keyed fields, for `restoreFields`. */
 function snapshotFields(target: object): [string, unknown][] {
+  "use strip";
   const seen = new Map<object, unknown>();
   return Object.keys(target).map((k) => [k, clone((target as Record<string, unknown>)[k], seen)] as [string, unknown]);
 }
 
 /** Puts the object's own fields back as they were when `snapshot` was taken (deleting fields added since). */
 function restoreFields(target: object, snapshot: [string, unknown][]): void {
+  "use strip";
   const t = target as Record<string, unknown>;
   const keep: Record<string, true> = Object.create(null);
   for (const [k] of snapshot) keep[k] = true;
@@ -122,6 +125,7 @@ function amountOf(value: unknown): bigint {
  * if (!unit.ok && unit.promisesCreated) throw unit.error; // let the call panic
  */
 export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: () => void): UnitResult<T> {
+  "use strip";
   const env: HostEnv = hostEnv();
   const fields = snapshotFields(contract);
   const journal: { key: Uint8Array; prior: Uint8Array | null }[] = [];

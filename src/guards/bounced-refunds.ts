@@ -12,8 +12,10 @@ import { readAmount } from "../core/guard-storage";
 import { sendCheckedRefund, spendable, checkRecordBytes } from "../core/refund-check";
 import { anyGuardedCallback } from "../core/callback-registry";
 import { claimGas } from "../core/gas";
+import { callStartGas, stateBytes } from "../core/env";
 
 function accountOf(value: unknown, field: string): string {
+  "use strip";
   if (typeof value !== "string" || !validateAccountId(value)) {
     throw new GuardError("ERR_INVALID_ARGUMENT", `${field} must be a valid account id.`);
   }
@@ -30,6 +32,7 @@ function accountOf(value: unknown, field: string): string {
  * @view({}) get_claimable({ account_id }: { account_id: string }) { return bouncedRefundOf(account_id).toString(); }
  */
 export function bouncedRefundOf(account: string): bigint {
+  "use strip";
   return readAmount("claim", lockKeyForAccount(account));
 }
 
@@ -65,13 +68,15 @@ export interface ClaimBouncedRefundReturnType {
  * }
  */
 export function claimBouncedRefund(p: ClaimBouncedRefundParameters = {}): ClaimBouncedRefundReturnType {
+  "use strip";
   const account = accountOf(p.account ?? near.predecessorAccountId(), "account");
   const amount = bouncedRefundOf(account);
   if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no bounced refund is recorded for ${account}.`);
   const method = anyGuardedCallback();
   if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
   const left = near.prepaidGas() - near.usedGas();
-  if (left < claimGas()) throw new GuardError("ERR_INSUFFICIENT_GAS", `paying a bounced refund needs ${claimGas()} gas, ${left} left; nothing changed, retry with more gas.`);
+  const need = claimGas(callStartGas(), stateBytes());
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `paying a bounced refund needs ${need} gas, ${left} left; nothing changed, retry with more gas.`);
   const claimBytes = BigInt(2 + 1 + account.length + amount.toString().length + 40);
   if (spendable(checkRecordBytes(account, amount) - claimBytes) < amount) {
     throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot pay ${amount} to ${account} now without breaking storage staking; nothing changed, retry later.`);
@@ -110,12 +115,14 @@ export interface SendRefundParameters {
  * if (unused > 0n) sendRefund({ account: buyer, amount: unused, op: ctx.op.id }); // last statement of the body
  */
 export function sendRefund(p: SendRefundParameters): string {
+  "use strip";
   const account = accountOf(p && p.account, "account");
   if (typeof p.amount !== "bigint" || p.amount <= 0n || p.amount >= 1n << 128n) throw new GuardError("ERR_INVALID_AMOUNT", "amount must be a positive bigint below 2^128.");
   const method = anyGuardedCallback();
   if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
   const left = near.prepaidGas() - near.usedGas();
-  if (left < claimGas()) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${claimGas()} gas, ${left} left; attach more gas.`);
+  const need = claimGas(callStartGas(), stateBytes());
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${need} gas, ${left} left; attach more gas.`);
   // Before anything is created: a Transfer that leaves the contract below its storage staking would fail
   // the whole receipt (LackBalanceForState); in a callback body this throw is undone as a unit instead.
   const free = spendable(checkRecordBytes(account, p.amount));
@@ -151,6 +158,7 @@ export interface ResolveBouncedRefundParameters {
  * }
  */
 export function resolveBouncedRefund(p: ResolveBouncedRefundParameters): BouncedRefundDecision {
+  "use strip";
   const account = accountOf(p.account, "account");
   const amount = bouncedRefundOf(account);
   if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no bounced refund is recorded for ${account}.`);

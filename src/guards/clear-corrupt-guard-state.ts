@@ -37,6 +37,7 @@ export interface ClearCorruptGuardStateParameters {
 
 /** True when `value` is valid guard state for `key` in `space`. */
 function isGuardState(space: GuardStorageSpace, key: string, value: string): boolean {
+  "use strip";
   if (space === "hold" || space === "claim" || space === "check") return /^[0-9]{1,39}$/.test(value);
   if (space === "index") return value.split(",").every((id) => splitId(id) !== null);
   if (value.charAt(0) !== "^") return decodeOperation(key, value) !== null;
@@ -65,6 +66,7 @@ function isGuardState(space: GuardStorageSpace, key: string, value: string): boo
  * }
  */
 export function clearCorruptGuardState(p: ClearCorruptGuardStateParameters): CorruptStateDecision {
+  "use strip";
   const spaces: GuardStorageSpace[] = ["lock", "hold", "claim", "check", "index"];
   if (!p || spaces.indexOf(p.space) < 0 || (p.space !== "index" && typeof p.key !== "string")) {
     throw new GuardError("ERR_INVALID_ARGUMENT", `space must be one of ${spaces.join(", ")} and key a string.`);

@@ -41,6 +41,7 @@ export interface DeferCreditParameters<C> {
  * }
  */
 export function applyDeferredCredit<C>(contract: C, context: GuardedCallbackContext, apply: (contract: C, credit: StagedCredit) => void): boolean {
+  "use strip";
   if (!isGuardedCallbackContext(context)) {
     throw new GuardError("ERR_GUARD_PLACEMENT", "applyDeferredCredit needs the second argument of a @withRefundOnFailure() callback.");
   }
@@ -71,6 +72,7 @@ export function applyDeferredCredit<C>(contract: C, context: GuardedCallbackCont
  * }
  */
 export function deferCredit<C = any>(parameters: DeferCreditParameters<C>): GuardDecorator {
+  "use strip";
   if (!parameters || typeof parameters.apply !== "function") {
     throw new GuardError("ERR_INVALID_ARGUMENT", "deferCredit needs { apply: (contract, { account, amount, op }) => void }.");
   }

@@ -75,6 +75,7 @@ export interface ExpireOperationReturnType {
  * }
  */
 export function expireOperation(p: ExpireOperationParameters): ExpireOperationReturnType {
+  "use strip";
   const op = getOperation(p.id);
   if (!op) {
     throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p.id).slice(0, 300))} is in flight: it was settled or expired already, or never existed.`);

@@ -35,6 +35,7 @@ export interface PendingLockParameters<A = any> {
  * if (isLocked(lockKeyForAccount(user))) return "busy";
  */
 export function isLocked(lockKey: string): boolean {
+  "use strip";
   return near.storageHasKeyRaw(guardKey("lock", lockKey));
 }
 
@@ -50,6 +51,7 @@ export function isLocked(lockKey: string): boolean {
  * assertNotLocked([lockKeyForAccount(near.predecessorAccountId()), CONTRACT_LOCK_KEY]);
  */
 export function assertNotLocked(keys: readonly string[]): void {
+  "use strip";
   for (const key of keys) {
     const found = readGuard(guardKey("lock", key));
     if (found !== null) throw lockedError(key, found);
@@ -80,6 +82,7 @@ export interface AssertAvailableParameters {
  * assertAvailable({ holdKey: lockKeyForAccount(user), balance, amount });
  */
 export function assertAvailable(p: AssertAvailableParameters): bigint {
+  "use strip";
   const held = heldAmount(p.holdKey);
   const available = p.balance > held ? p.balance - held : 0n;
   if (p.amount > available) {
@@ -113,6 +116,7 @@ export function assertAvailable(p: AssertAvailableParameters): bigint {
  * rebalance({ pool }: { pool: string }) { ... }
  */
 export function pendingLock<A = any>(parameters: PendingLockParameters<A> = {}): GuardDecorator {
+  "use strip";
   const keysOf = parameters.keys ?? (() => [lockKeyForAccount(near.predecessorAccountId())]);
   return (_target, key, descriptor) =>
     installGuard(

@@ -46,6 +46,7 @@ export interface PrivateCallbackParameters {
  * }
  */
 export function assertPrivateCallback(method: string, parameters: PrivateCallbackParameters = {}): CallbackContext {
+  "use strip";
   const predecessor = near.predecessorAccountId();
   const current = near.currentAccountId();
   if (predecessor !== current) {
@@ -98,6 +99,7 @@ export function assertPrivateCallback(method: string, parameters: PrivateCallbac
  * }
  */
 export function privateCallback(parameters: PrivateCallbackParameters = {}): GuardDecorator {
+  "use strip";
   return (_target, key, descriptor) =>
     installGuard(
       "privateCallback",

@@ -108,6 +108,7 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
  * }
  */
 export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = {}): GuardDecorator {
+  "use strip";
   return (_target, key, descriptor) => {
     registerGuardedCallback(String(key));
     registerResultCount(String(key), parameters.results);

@@ -13,6 +13,7 @@ import { assertU128 } from "../core/amounts";
 import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
 import { isGuardedCallback, declaredResultCount } from "../core/callback-registry";
 import { REFUND_CHECK_ARG } from "../core/refund-check";
+import { callStartGas, stateBytes } from "../core/env";
 
 /**
  * Default time-to-live of an operation, in blocks (about 3 to 6 minutes on mainnet), after which
@@ -107,15 +108,18 @@ const KIND = /^[A-Za-z0-9_.-]{1,32}$/;
 
 /** Throws ERR_INVALID_ARGUMENT with `message` unless `ok`. */
 function check(ok: unknown, message: string): void {
+  "use strip";
   if (!ok) throw new GuardError("ERR_INVALID_ARGUMENT", message);
 }
 
 function gasValue(value: unknown, field: string): bigint {
+  "use strip";
   check(typeof value === "bigint" && value > 0n, `${field} must be a positive bigint of gas, e.g. 50n * TGAS.`);
   return value as bigint;
 }
 
 function json(value: Record<string, unknown>): string {
+  "use strip";
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
@@ -133,6 +137,7 @@ let lastStarted: PendingOperation | null = null;
  * near.log(`started ${lastStartedOperation()!.id}`);
  */
 export function lastStartedOperation(): PendingOperation | null {
+  "use strip";
   return lastStarted;
 }
 
@@ -169,6 +174,7 @@ export function lastStartedOperation(): PendingOperation | null {
  * }
  */
 export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCallReturnType {
+  "use strip";
   lastStarted = null;
   check(p && typeof p.kind === "string" && KIND.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}, e.g. \"stake\".");
   const calls: readonly ExternalCall[] = Array.isArray(p.call) ? (p.call as readonly ExternalCall[]) : [p.call as ExternalCall];
@@ -235,7 +241,7 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   const callbackArgsSize = encode(json(cb.args ?? {})).length + 24 + homeBytes;
   // The callback's reserve is what its settlement will check for (settleGas) plus the guards' overhead,
   // computed from this operation's shape, so what is reserved and what is checked cannot drift apart.
-  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + homeBytes + encode(account).length, calls: prepared.length });
+  const refundReserve = refundReserveGas({ lockKeys: lockKeys.length, hold: hold !== null, indexed: p.index === true, idBytes: 28 + homeBytes + encode(account).length, calls: prepared.length, startGas: callStartGas(), stateBytes: stateBytes(), argsBytes: callbackArgsSize });
   const need = guardedCallGas({
     calls: prepared.map((x) => ({ gas: x.gas, bytes: x.c.method.length + x.args.length, maxResultBytes: x.maxResultBytes })),
     callbackGas,

@@ -55,6 +55,8 @@ export interface ApplyResult {
   storageOps?: StorageOpCounts;
   /** Gas by nearcore cost (absent for refunds, which burn nothing). */
   gasProfile?: GasProfileEntry[];
+  /** Prepaid gas given back to the signer (absent for refunds). */
+  gasRefunded?: bigint;
 }
 
 type ActionOutcome = { ok: true; returnReceipt?: number; value?: Uint8Array } | { ok: false; failure: ReceiptFailure };
@@ -247,10 +249,12 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
 
   // Refunds (R15, R16). Refund receipts themselves refund nothing; a failed refund burns its deposit.
   let tokensBurnt = 0n;
+  let gasRefunded = 0n;
   if (!isRefund) {
     const prepaid = totalPrepaidGas(receipt.actions) + totalExecFees(config, receipt.actions, sir);
     const depositRefund = result.ok ? 0n : totalDeposit(receipt.actions);
     const gasRefund = prepaid - (result.ok ? gasUsed : gasBurnt);
+    gasRefunded = gasRefund > 0n ? gasRefund : 0n;
     if (depositRefund > 0n) outgoing.push(refundReceipt(receipt, receipt.predecessorId, depositRefund, "deposit-refund", outgoing.length, ctx.blockHeight));
     if (gasRefund > 0n) outgoing.push(refundReceipt(receipt, receipt.signerId, gasRefund * receipt.gasPrice, "gas-refund", outgoing.length, ctx.blockHeight));
     tokensBurnt = gasBurnt * receipt.gasPrice;
@@ -293,7 +297,7 @@ export function applyActionReceipt(ctx: ApplyContext, receipt: ActionReceipt, pr
     status = result.ok ? { type: "SuccessValue", value: result.value ?? new Uint8Array(0) } : { type: "Failure", failure: result.failure };
   }
 
-  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps, ...(isRefund ? {} : { gasProfile: profile.entries() }) };
+  return { status, logs, gasBurnt: isRefund ? 0n : gasBurnt, tokensBurnt, receiverReward, outgoing, methodName, storageOps, ...(isRefund ? {} : { gasProfile: profile.entries(), gasRefunded }) };
 
   function buildReceipts(parent: ActionReceipt, list: NewReceipt[]): ActionReceipt[] {
     const built: ActionReceipt[] = list.map((r, i) => ({

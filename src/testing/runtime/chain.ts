@@ -613,6 +613,7 @@ export class Chain {
       receiverReward: result.receiverReward,
       ...(result.storageOps ? { storageOps: result.storageOps } : {}),
       ...(result.gasProfile ? { gasProfile: result.gasProfile } : {}),
+      ...(result.gasRefunded !== undefined ? { gasRefunded: result.gasRefunded } : {}),
       blockHeight: block.height,
       txHash: receipt.txHash,
     };

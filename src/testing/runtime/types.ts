@@ -112,6 +112,14 @@ export interface ExecutionOutcome {
    * those receipts' execution is used, not burnt, and is not in it). See `runtime/gas-profile.ts`.
    */
   gasProfile?: GasProfileEntry[];
+  /**
+   * Gas given back to the signer by this receipt: its prepaid gas (the gas attached to its function calls
+   * plus their exec fees) minus the gas it used (burnt, and attached to the receipts it created); absent for
+   * refunds and the transaction's own outcome. nearcore reports it only as the amount of a gas-refund
+   * receipt; the local runtime puts it here too, so a test can read how much of a callback's static gas was
+   * left (the headroom of a reserve). Not part of nearcore's outcome.
+   */
+  gasRefunded?: bigint;
   blockHeight: bigint;
   /** Transaction hash this outcome belongs to. */
   txHash: string;
