@@ -49,7 +49,7 @@ describe("REVIEW-3: a callback whose writes the contract cannot stake for settle
   test("escrow at its storage minimum: bob's 5 NEAR purchase of a 1-yocto item (the unused-part refund would break staking) is undone and refunded in full; nothing stays locked", async () => {
     const t = await escrowAtMinimum();
     const bobBefore = (await t.bob.balance()).total;
-    const r = await t.bob.callRaw(t.market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: FIVE, gas: 100n * TGAS });
+    const r = await t.bob.callRaw(t.market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: FIVE, gas: 150n * TGAS });
     // Not LackBalanceForState (which rolled the settlement back): the body failed as a unit.
     expect(statusOf(r, "on_purchase_resolved")).toBe("SuccessValue");
     const failed = events(r, "callback_failed");
@@ -66,7 +66,7 @@ describe("REVIEW-3: a callback whose writes the contract cannot stake for settle
   test("escrow at its storage minimum, exact 1-yocto payment (no refund in the body): the purchase record it cannot stake for fails the body at its end (ERR_STORAGE_STAKING); the yocto is refunded", async () => {
     const t = await escrowAtMinimum();
     const bobBefore = (await t.bob.balance()).total;
-    const r = await t.bob.callRaw(t.market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: 1n, gas: 100n * TGAS });
+    const r = await t.bob.callRaw(t.market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: 1n, gas: 150n * TGAS });
     expect(statusOf(r, "on_purchase_resolved")).toBe("SuccessValue");
     const failed = events(r, "callback_failed");
     expect(failed).toHaveLength(1);
@@ -84,20 +84,20 @@ describe("REVIEW-3: a callback whose writes the contract cannot stake for settle
     const marketBefore = (await t.market.balance()).total;
     const bobBefore = (await t.bob.balance()).total;
     t.worker.setExecutionGas(t.market, "on_purchase_resolved", 290n * TGAS);
-    const r = await t.bob.callRaw(t.market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: FIVE, gas: 100n * TGAS });
+    const r = await t.bob.callRaw(t.market, "purchase", { item_id: "sticker", max_price: "1" }, { attachedDeposit: FIVE, gas: 150n * TGAS });
     t.worker.setExecutionGas(t.market, "on_purchase_resolved", null);
     expect(statusOf(r, "on_purchase_resolved")).toBe("Failure");
     const [op] = (await t.market.view<{ id: string; expires_at_block: string }[]>("get_pending", { account_id: t.bob.accountId }))!;
     expect(op).toBeDefined();
-    const early = await t.market.callRaw(t.market, "resolve_expired", { op: op.id, decision: "refund" });
+    const early = await t.market.callRaw(t.market, "resolve_expired", { op: op.id, decision: "refund" }, { gas: 100n * TGAS });
     expect(panicOf(early)).toMatch(/ERR_NOT_EXPIRED/);
     while (t.worker.chain.height < BigInt(op.expires_at_block)) t.worker.step();
-    const stranger = await t.bob.callRaw(t.market, "resolve_expired", { op: op.id, decision: "refund" });
+    const stranger = await t.bob.callRaw(t.market, "resolve_expired", { op: op.id, decision: "refund" }, { gas: 100n * TGAS });
     expect(panicOf(stranger)).toMatch(/only the owner/);
     // Nothing came back for it in a callback: not a deferred refund anyone may retry.
-    const retry = await t.bob.callRaw(t.market, "retry_refund", { op: op.id });
+    const retry = await t.bob.callRaw(t.market, "retry_refund", { op: op.id }, { gas: 100n * TGAS });
     expect(panicOf(retry)).toMatch(/ERR_NOTHING_TO_CLAIM/);
-    const resolved = await t.market.callRaw(t.market, "resolve_expired", { op: op.id, decision: "refund" });
+    const resolved = await t.market.callRaw(t.market, "resolve_expired", { op: op.id, decision: "refund" }, { gas: 100n * TGAS });
     expect(panicOf(resolved)).toBe("");
     expect(events(resolved, "refund_sent").map((e) => e.data.amount)).toEqual([FIVE.toString()]);
     expect((await t.bob.balance()).total).toBe(bobBefore - gasPaid([r, stranger, retry], t.gasPrice));
@@ -147,7 +147,7 @@ describe("REVIEW-3b: a deferred refund of money that came back can be retried by
     expect(panicOf(again)).toMatch(/ERR_LOCKED/);
     const op = deferred.data.op as string;
     const splitBefore = (await t.split.balance()).total;
-    const retried = await t.alice.callRaw(t.split, "retry_refund", { op });
+    const retried = await t.alice.callRaw(t.split, "retry_refund", { op }, { gas: 100n * TGAS });
     expect(panicOf(retried)).toBe("");
     expect(retried.parseResult()).toBe(FIVE.toString());
     expect(events(retried, "refund_sent").map((e) => e.data.amount)).toEqual([FIVE.toString()]);
@@ -158,14 +158,14 @@ describe("REVIEW-3b: a deferred refund of money that came back can be retried by
     expect(await t.split.view("get_balance", { account_id: t.alice.accountId })).toBe(FIVE.toString());
     expect(await guardKeys(t.split)).toEqual([]);
     // Once: a second retry finds nothing.
-    expect(panicOf(await t.alice.callRaw(t.split, "retry_refund", { op }))).toMatch(/ERR_UNKNOWN_OPERATION/);
+    expect(panicOf(await t.alice.callRaw(t.split, "retry_refund", { op }, { gas: 100n * TGAS }))).toMatch(/ERR_UNKNOWN_OPERATION/);
   });
 
   test("split staking: the owner's resolve_expired settles the same deferred refund; nobody else may call it", async () => {
     const t = await deferredSplit();
     const op = events(t.r, "refund_deferred")[0].data.op as string;
-    expect(panicOf(await t.alice.callRaw(t.split, "resolve_expired", { op, decision: "refund" }))).toMatch(/only the owner/);
-    const resolved = await t.split.callRaw(t.split, "resolve_expired", { op, decision: "refund" });
+    expect(panicOf(await t.alice.callRaw(t.split, "resolve_expired", { op, decision: "refund" }, { gas: 100n * TGAS }))).toMatch(/only the owner/);
+    const resolved = await t.split.callRaw(t.split, "resolve_expired", { op, decision: "refund" }, { gas: 100n * TGAS });
     expect(panicOf(resolved)).toBe("");
     expect(events(resolved, "refund_sent").map((e) => e.data.amount)).toEqual([FIVE.toString()]);
     expect(await guardKeys(t.split)).toEqual([]);
@@ -177,9 +177,9 @@ describe("REVIEW-3b: a deferred refund of money that came back can be retried by
     // Kept by the callee, rejected on the success path: waits for the owner, nothing came back.
     const r = await t.bob.callRaw(t.lab, "start", { targets: [t.ok.accountId], behavior: "throw" }, { attachedDeposit: ONE, gas: 300n * TGAS });
     const op = events(r, "reconcile_required")[0].data.op as string;
-    const refused = await t.alice.callRaw(t.lab, "retry_refund", { op });
+    const refused = await t.alice.callRaw(t.lab, "retry_refund", { op }, { gas: 100n * TGAS });
     expect(panicOf(refused)).toMatch(/ERR_NOTHING_TO_CLAIM/);
-    expect(panicOf(await t.alice.callRaw(t.lab, "retry_refund", { op: "zz:@nobody.test.near" }))).toMatch(/ERR_UNKNOWN_OPERATION/);
+    expect(panicOf(await t.alice.callRaw(t.lab, "retry_refund", { op: "zz:@nobody.test.near" }, { gas: 100n * TGAS }))).toMatch(/ERR_UNKNOWN_OPERATION/);
     // A pending operation (its callback has not run yet).
     const h = t.alice.submitCall(t.lab, "start", { targets: [t.bad.accountId] }, { attachedDeposit: ONE, gas: 300n * TGAS });
     let listed: { id: string; status: string }[] = [];
@@ -189,7 +189,7 @@ describe("REVIEW-3b: a deferred refund of money that came back can be retried by
     }
     const [pending] = listed;
     expect(pending.status).toBe("pending");
-    expect(panicOf(await t.bob.callRaw(t.lab, "retry_refund", { op: pending.id }))).toMatch(/ERR_NOTHING_TO_CLAIM/);
+    expect(panicOf(await t.bob.callRaw(t.lab, "retry_refund", { op: pending.id }, { gas: 100n * TGAS }))).toMatch(/ERR_NOTHING_TO_CLAIM/);
     const done = new TransactionResult(await h.wait());
     expect(events(done, "refund_sent").map((e) => e.data.amount)).toEqual([ONE.toString()]);
   });
@@ -216,7 +216,7 @@ describe("retryDeferredRefund: a waiting operation whose callee kept part of the
     const [before] = (await t.lab.view<{ refund: string; returned: string; credit: string; status: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
     expect(before).toMatchObject({ status: "reconcile", refund: FIVE.toString(), returned: TWO.toString(), credit: THREE.toString() });
     // Bob (anyone) retries: alice gets the 2 NEAR that came back, nothing more.
-    const retried = await t.bob.callRaw(t.lab, "retry_refund", { op });
+    const retried = await t.bob.callRaw(t.lab, "retry_refund", { op }, { gas: 100n * TGAS });
     expect(panicOf(retried)).toBe("");
     expect(retried.parseResult()).toBe(TWO.toString());
     expect(events(retried, "refund_sent").map((e) => [e.data.account, e.data.amount])).toEqual([[t.alice.accountId, TWO.toString()]]);
@@ -224,7 +224,7 @@ describe("retryDeferredRefund: a waiting operation whose callee kept part of the
     const [after] = (await t.lab.view<{ refund: string; returned: string; credit: string; status: string }[]>("pending", { keys: [`@${t.alice.accountId}`] }))!;
     expect(after).toMatchObject({ status: "reconcile", refund: THREE.toString(), returned: "0", credit: THREE.toString() });
     // Nothing returned is left to retry.
-    expect(panicOf(await t.bob.callRaw(t.lab, "retry_refund", { op }))).toMatch(/ERR_NOTHING_TO_CLAIM/);
+    expect(panicOf(await t.bob.callRaw(t.lab, "retry_refund", { op }, { gas: 100n * TGAS }))).toMatch(/ERR_NOTHING_TO_CLAIM/);
     // The owner books the 3 the callee kept.
     const decided = await t.lab.callRaw(t.lab, "expire", { op, decision: "resolved" });
     expect(decided.parseResult()).toEqual({ decision: "resolved", settled: true });

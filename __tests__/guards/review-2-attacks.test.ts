@@ -35,14 +35,14 @@ describe("REVIEW-1 / REVIEW-3b: a deferred refund whose record moved out of its 
     expect(panicOf(await t.bob.callRaw(t.lab, "touch", { keys: [`@${t.bob.accountId}`] }))).toMatch(/ERR_LOCKED/);
     const [aliceBefore, labBefore] = [(await t.alice.balance()).total, (await t.lab.balance()).total];
     const bobMid = (await t.bob.balance()).total;
-    const retried = await t.alice.callRaw(t.lab, "retry_refund", { op: t.op });
+    const retried = await t.alice.callRaw(t.lab, "retry_refund", { op: t.op }, { gas: 100n * TGAS });
     expect(panicOf(retried)).toBe("");
     expect(retried.parseResult()).toBe(ONE.toString());
     expect(events(retried, "refund_sent").map((e) => [e.data.account, e.data.amount])).toEqual([[t.bob.accountId, ONE.toString()]]);
     // Paid to bob, not to the caller; once.
     expect((await t.bob.balance()).total).toBe(bobMid + ONE);
     expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([retried], t.gasPrice));
-    const again = await t.alice.callRaw(t.lab, "retry_refund", { op: t.op });
+    const again = await t.alice.callRaw(t.lab, "retry_refund", { op: t.op }, { gas: 100n * TGAS });
     expect(panicOf(again)).toMatch(/ERR_UNKNOWN_OPERATION/);
     expect((await t.lab.balance()).total).toBe(labBefore - ONE + rewards([retried, again], t.lab.accountId));
     expect(await guardKeys(t.lab)).toEqual([]);

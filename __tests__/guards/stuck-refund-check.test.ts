@@ -11,8 +11,6 @@ import { deleteMidFlight } from "./review-support.js";
 
 const ONE = parseNEAR("1");
 const GAS = 300n * TGAS;
-/** What the lab's on_done burns in these tests: within the callback's own 20 Tgas, above a check's 10 Tgas. */
-const BURN = 12n * TGAS;
 
 function checkOutcome(r: TransactionResult): string[] {
   // The callback first, then the refund check (same method).
@@ -23,9 +21,10 @@ describe("a refund check that ran out of gas: the owner resolves its record", ()
   test("the refund arrived but its check ran out of gas: the record stays; too early is ERR_NOT_EXPIRED; after the grace blocks the owner's 'arrived' drops it; nothing is paid twice", async () => {
     const t = await labSetup();
     const aliceBefore = (await t.alice.balance()).total;
-    t.worker.setExecutionGas(t.lab, "on_done", BURN);
+    // The second on_done of the flow is the refund check: it runs out of gas (the callback itself settles).
+    t.worker.injectFault({ receiverId: t.lab.accountId, methodName: "on_done", kind: "exhaustGas", occurrence: 2 });
     const r = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId] }, { attachedDeposit: ONE, gas: GAS });
-    t.worker.setExecutionGas(t.lab, "on_done", null);
+    t.worker.chain.clearFaults();
     expect(checkOutcome(r)).toEqual(["SuccessValue", "Failure"]);
     const [sent] = events(r, "refund_sent");
     expect(sent.data.amount).toBe(ONE.toString());
@@ -49,9 +48,10 @@ describe("a refund check that ran out of gas: the owner resolves its record", ()
 
   test("the refund bounced (alice deleted her account mid-flight) and its check ran out of gas: the owner's 'bounced' makes the 1 NEAR claimable, paid once to the re-created account", async () => {
     const t = await labSetup();
-    t.worker.setExecutionGas(t.lab, "on_done", BURN);
+    // The second on_done of the flow is the refund check: it runs out of gas (the callback itself settles).
+    t.worker.injectFault({ receiverId: t.lab.accountId, methodName: "on_done", kind: "exhaustGas", occurrence: 2 });
     const r = await deleteMidFlight(t.worker, t.alice, t.lab, "start", { targets: [t.bad.accountId] }, ONE, [t.bad.accountId], t.root);
-    t.worker.setExecutionGas(t.lab, "on_done", null);
+    t.worker.chain.clearFaults();
     expect(checkOutcome(r)).toEqual(["SuccessValue", "Failure"]);
     const check = events(r, "refund_sent")[0].data.check as string;
     expect(events(r, "refund_bounced")).toHaveLength(0);
@@ -63,7 +63,7 @@ describe("a refund check that ran out of gas: the owner resolves its record", ()
     // The account is re-created and claims once.
     const alice2 = await t.root.createSubAccount("alice", { initialBalance: parseNEAR("1") });
     const before = (await alice2.balance()).total;
-    const claim = await alice2.callRaw(t.lab, "claim_refund", {});
+    const claim = await alice2.callRaw(t.lab, "claim_refund", {}, { gas: 100n * TGAS });
     expect(panicOf(claim)).toBe("");
     expect((await alice2.balance()).total).toBe(before + ONE - gasPaid([claim], t.gasPrice));
     expect(await t.lab.view("claimable", { account_id: t.alice.accountId })).toBe("0");
