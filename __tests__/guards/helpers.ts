@@ -1,7 +1,7 @@
 /** Shared setup and assertions for the guard tests (run on the local runtime of src/testing). */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker, parseNEAR, type Account } from "../../src/testing/index.js";
+import { Worker, parseNEAR, type Account, type WorkerOptions } from "../../src/testing/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "..", "..");
@@ -48,8 +48,8 @@ export interface Lab {
 }
 
 /** Deploys the lab fixture, an accepting and a refusing validator, and funds alice and bob. */
-export async function labSetup(labBalance = parseNEAR("50")): Promise<Lab> {
-  const worker = await Worker.init();
+export async function labSetup(labBalance = parseNEAR("50"), options: WorkerOptions = {}): Promise<Lab> {
+  const worker = await Worker.init(options);
   const root = worker.rootAccount;
   const ok = await root.createSubAccount("ok", { initialBalance: parseNEAR("10") });
   await ok.deploy(path.join(EXAMPLES, "validator.ts"));
