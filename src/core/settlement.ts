@@ -7,10 +7,11 @@
  * What came back for a flow = the deposits of the awaited calls that FAILED (NEAR returns a failed call's
  * deposit to its predecessor, this contract) + the part of `op.refund` the contract never sent
  * (`max(0, refund - Σ deposits)`, e.g. an escrow that keeps the buyer's deposit). When the flow did not
- * succeed, the callback refunds `min(op.refund, came back)`, less what the callback body itself sent on
- * that path (a `sendRefund`, a retry with another callee: counted, so the money is never paid twice; see
- * `refund_reduced`); if that leaves part of the refund unpaid, or
- * a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
+ * succeed, the callback refunds `min(op.refund, came back)` (`refundDue`). The callback body may not move
+ * money on that path (ERR_BODY_MOVED_MONEY, see refund-on-failure.ts), so the guard's refund is the only
+ * money that leaves for it; a body that refunds in the contract's books says so with
+ * `ctx.refundInBooks()`, and the guard then sends no Transfer for that amount (`refund_in_books`). If part
+ * of the refund did not come back, or a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
  * what was kept, or the operation is kept for reconciliation (status `reconcile`, its verdict recorded,
  * the account's own lock key and the hold held, every other lock key released, the credit of what the
  * callees kept staged) until the owner decides through `expireOperation`.
@@ -208,10 +209,11 @@ export interface CallbackSettlement {
   /** Runs the contract's compensation as a unit; true when it returned. */
   compensate?: (context: CompensationContext) => boolean;
   /**
-   * yoctoNEAR the callback body attached to promises it created (`runAsUnit`'s `sent`; 0 when the body
-   * threw). On a refund path it counts as paid out of what came back: the guard refunds only the rest.
+   * yoctoNEAR of the refund the callback body credited to `op.account` in the contract's books
+   * (`ctx.refundInBooks()`; 0 when the body threw, and its book writes were undone). The guard sends no
+   * Transfer for it: the money that came back stays in the contract, owed by its books.
    */
-  bodySent?: bigint;
+  inBooks?: bigint;
 }
 
 /**
@@ -230,6 +232,23 @@ function prefixOf(r: PromiseOutcome): string {
 }
 
 /**
+ * What a callback owes `op.account` on its refund path: `min(op.refund, came back)`, where what came back
+ * is the deposits of the awaited calls that failed plus the part of `op.refund` the flow never sent.
+ * @internal
+ * @example const due = refundDue(op, callback.results);
+ */
+export function refundDue(op: PendingOperation, results: readonly PromiseOutcome[]): bigint {
+  let sentTotal = 0n;
+  let cameBack = 0n;
+  op.sent.forEach((deposit, i) => {
+    sentTotal += deposit;
+    if (results[i] && results[i].status === "failure") cameBack += deposit;
+  });
+  if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
+  return op.refund < cameBack ? op.refund : cameBack;
+}
+
+/**
  * Settles the operation a callback claimed, by the rule of this file's comment: on success nothing is
  * refunded; otherwise `min(op.refund, came back)` is refunded and, if part of the refund did not come
  * back or a callee kept a deposit, the contract's compensation runs or the operation is kept for
@@ -241,22 +260,18 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   if (s.ok) return settleOperation(op, { refund: false, outcome: "success", taken: true });
   const external: ExternalOutcome[] = op.sent.map((_, i) => (s.results[i] && s.results[i].status === "failure" ? "failure" : "success"));
   let sentTotal = 0n;
-  let cameBack = 0n;
   const kept: bigint[] = [];
   op.sent.forEach((deposit, i) => {
     sentTotal += deposit;
-    if (external[i] === "failure") cameBack += deposit;
     kept.push(external[i] === "failure" ? 0n : deposit);
   });
-  if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
-  const payable = op.refund < cameBack ? op.refund : cameBack;
+  const payable = refundDue(op, s.results);
   const outstanding = op.refund - payable;
-  // Money the body sent on this path (it refunded the user itself, or re-spent the deposit on a retry)
-  // came out of what came back: the guard pays only the rest, so the contract never pays it twice.
-  const bodySent = s.bodySent ?? 0n;
-  const byBody = bodySent < payable ? bodySent : payable;
+  // The body took the refund over in the contract's books (ctx.refundInBooks()): no Transfer for it.
+  const inBooks = s.inBooks ?? 0n;
+  const byBody = inBooks < payable ? inBooks : payable;
   const pay = payable - byBody;
-  if (byBody > 0n) emitGuardEvent("refund_reduced", { op: op.id, account: op.account, amount: byBody.toString(), refund: pay.toString() });
+  if (byBody > 0n) emitGuardEvent("refund_in_books", { op: op.id, account: op.account, amount: byBody.toString() });
   let keptTotal = 0n;
   for (const k of kept) keptTotal += k;
   // Deferred, the refund waits as a `reconcile` record: what is due, backed by what came back.
