@@ -79,6 +79,27 @@ describe("REVIEW2-4: a body that refunds in the contract's books takes the refun
   });
 });
 
+describe("REVIEW2-3: an operation has exactly one id (a moved record cannot be reached through `<seq>:!<id>`)", () => {
+  test("a stranger's retry_refund with the alias id `<seq>:!<id>` is refused (ERR_UNKNOWN_OPERATION, nothing changes); the real id pays bob exactly 1 NEAR once and releases bob's own lock key", async () => {
+    const t = await movedDeferred();
+    const { op, r, bobBefore } = t;
+    expect(events(r, "refund_deferred")[0].data).toMatchObject({ account: t.bob.accountId, amount: ONE.toString(), released: ["r:pool"] });
+    const alias = op.slice(0, op.indexOf(":")) + ":!" + op;
+    const labBefore = (await t.lab.balance()).total;
+    const keysBefore = await guardKeys(t.lab);
+    const retried = await t.alice.callRaw(t.lab, "retry_refund", { op: alias });
+    expect(panicOf(retried)).toMatch(/ERR_UNKNOWN_OPERATION/);
+    expect(await guardKeys(t.lab)).toEqual(keysBefore);
+    const retried2 = await t.alice.callRaw(t.lab, "retry_refund", { op });
+    expect(panicOf(retried2)).toBe("");
+    expect((await t.bob.balance()).total).toBe(bobBefore - gasPaid([r], t.gasPrice));
+    expect((await t.lab.balance()).total).toBe(labBefore - ONE + rewards([retried, retried2], t.lab.accountId));
+    // Nothing of the operation is left, and bob is not locked out.
+    expect(await guardKeys(t.lab)).toEqual([]);
+    expect(panicOf(await t.bob.callRaw(t.lab, "touch", { keys: [`@${t.bob.accountId}`] }))).toBe("");
+  });
+});
+
 describe("REVIEW-1 / REVIEW-3b: a deferred refund whose record moved out of its shared home", () => {
   test("the pool key is free at once; a stranger's retry_refund (proper id) pays bob exactly 1 NEAR once, and everything is released", async () => {
     const t = await movedDeferred();

