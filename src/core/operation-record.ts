@@ -12,7 +12,8 @@
  * the refund, `holdKey` is empty for the default `@<account>`, `flags` has `i` when indexed and `r` when
  * the operation waits for reconciliation, `sent` (the deposit of each external call) is empty for one
  * call whose deposit equals the refund, `external` has one `s` (success) or `f` (failure) per awaited
- * call once the callback ran, and `returned` is empty for 0.
+ * call once the callback ran, and `returned` is empty for 0 and `=` when equal to the refund (the usual
+ * waiting record: everything still due came back), so a waiting record grows by only a few bytes.
  * The staking example's record is 55 bytes + an 18-byte key + 40 bytes of per-record storage overhead.
  */
 import { lockKeyForAccount } from "./storage-keys";
@@ -141,7 +142,7 @@ export function encodeOperation(op: PendingOperation): string {
     (op.indexed ? "i" : "") + (op.status === "reconcile" ? "r" : ""),
     oneCall ? "" : op.sent.join(","),
     op.external.map((e) => (e === "success" ? "s" : "f")).join(""),
-    op.returned === 0n ? "" : op.returned.toString(),
+    op.returned === 0n ? "" : op.returned === op.refund ? "=" : op.returned.toString(),
   ];
   let end = fields.length;
   while (end > 6 && fields[end - 1] === "") end--;
@@ -163,7 +164,7 @@ export function decodeOperation(home: string, value: string): PendingOperation |
   if (f[8] && !DIGITS.test(f[8])) return null;
   const sentText = f[11] ? f[11].split(",") : [];
   for (const x of sentText) if (!DIGITS.test(x)) return null;
-  if ((f[12] && !/^[sf]+$/.test(f[12])) || (f[13] && !DIGITS.test(f[13])) || (f[10] && !/^i?r?$/.test(f[10]))) return null;
+  if ((f[12] && !/^[sf]+$/.test(f[12])) || (f[13] && f[13] !== "=" && !DIGITS.test(f[13])) || (f[10] && !/^i?r?$/.test(f[10]))) return null;
   const refund = BigInt(refundText);
   const others = f[6] ? f[6].split(",") : [];
   return {
@@ -179,6 +180,6 @@ export function decodeOperation(home: string, value: string): PendingOperation |
     sent: sentText.length > 0 ? sentText.map((x) => BigInt(x)) : [refund],
     status: (f[10] ?? "").indexOf("r") >= 0 ? "reconcile" : "pending",
     external: f[12] ? f[12].split("").map((c) => (c === "s" ? "success" : "failure")) : [],
-    returned: f[13] ? BigInt(f[13]) : 0n,
+    returned: f[13] === "=" ? refund : f[13] ? BigInt(f[13]) : 0n,
   };
 }

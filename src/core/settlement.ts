@@ -100,6 +100,27 @@ function assertDeferGas(op: PendingOperation): void {
   if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot keep ${op.id} for reconciliation: ${left} gas left, ${need} needed; the call is rolled back and the operation stays in flight: expire it later.`);
 }
 
+/**
+ * Keeps a taken operation waiting for reconciliation as `record` (status `reconcile`, never `pending`: its
+ * callback ran). Frees the `released` lock keys first (their pointers free bytes), then writes the record,
+ * then checks the contract still covers its storage staking. If it does not (the waiting record is a few
+ * bytes longer than the pending one and the contract sits at its storage minimum), throws
+ * ERR_STORAGE_STAKING: the callback fails loudly and is rolled back (nearcore would fail it anyway with
+ * LackBalanceForState), so the operation stays pending as before its callback, and expires after its TTL.
+ */
+function keepWaiting(op: PendingOperation, record: PendingOperation, released: readonly string[]): void {
+  shedLocks(op, released);
+  putBack(op, record);
+  const need = near.storageUsage() * near.storageByteCost();
+  const have = near.accountBalance() + near.accountLockedBalance();
+  if (have < need) {
+    throw new GuardError(
+      "ERR_STORAGE_STAKING",
+      `cannot keep ${op.id} waiting for its refund: the contract needs ${need - have} yoctoNEAR more for storage staking (${near.storageUsage()} bytes); the callback is rolled back and the operation stays pending until its TTL (expire it then). Keep the contract funded above its storage staking.`,
+    );
+  }
+}
+
 /** Writes `record` back at its home after takeOperation; throws ERR_LOCKED (the call is rolled back) when the body took the home meanwhile. */
 function putBack(op: PendingOperation, record: PendingOperation): void {
   if (!restoreOperation(record)) {
@@ -113,8 +134,10 @@ function putBack(op: PendingOperation, record: PendingOperation): void {
  * Settles `op`. When a refund is due but cannot be paid now (the contract's free balance is below the
  * refund, or the call's remaining gas is below `settleGas` for this operation: the Transfer and its bounce
  * check, the events, the ledger's storage operations, near-sdk-js saving STATE and the JavaScript), the
- * operation is kept with its locks (on the callback path: written back as `deferAs`, waiting for
- * reconciliation), a `refund_deferred` event is logged, and nothing panics. With less gas left than even
+ * operation is kept (on the callback path: as the waiting record `deferAs`, status `reconcile`, with only
+ * the account's own lock key and its hold: shared keys are released first, see `keepWaiting`), a
+ * `refund_deferred` event is logged, and nothing panics (unless the waiting record cannot be staked:
+ * ERR_STORAGE_STAKING, the callback is rolled back). With less gas left than even
  * deferring needs (`deferGas`), it throws ERR_INSUFFICIENT_GAS instead: the call panics and is rolled
  * back, so the operation stays as it was.
  *
@@ -133,18 +156,13 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
   if (amount > 0n) {
     const blocked = refundBlocker(op, amount, p.taken ? 0n : operationStorageBytes(op));
     if (blocked) {
-      // The waiting record keeps only the account's own lock key (shared keys are released) and may be a
-      // few bytes longer than the pending one; a contract at its storage minimum keeps the pending record
-      // instead (the owner still decides, after the TTL).
-      const waiting = p.deferAs ? waitingShape(p.deferAs) : null;
-      const keep = waiting && (operationStorageBytes(waiting.record) <= operationStorageBytes(op) || spendable(operationStorageBytes(waiting.record)) > 0n) ? waiting : null;
+      // The waiting record keeps only the account's own lock key (shared keys are released first, see
+      // keepWaiting); a callback-ran operation is never written back as `pending`.
       const data: GuardEventData = { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason };
       if (p.taken) {
-        putBack(op, keep ? keep.record : op);
-        if (keep && keep.released.length > 0) {
-          shedLocks(op, keep.released);
-          data.released = keep.released;
-        }
+        const waiting = waitingShape(p.deferAs ?? { ...op, status: "reconcile", returned: 0n });
+        keepWaiting(op, waiting.record, waiting.released);
+        if (waiting.released.length > 0) data.released = waiting.released;
       }
       emitGuardEvent("refund_deferred", data);
       return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
@@ -290,8 +308,7 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
   if (pay === 0n) assertDeferGas(op);
   const paid = blocked ? 0n : pay;
-  putBack(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid });
-  shedLocks(op, shaped.released);
+  keepWaiting(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid }, shaped.released);
   if (blocked) emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: pay.toString(), reason: blocked.reason });
   else if (paid > 0n) {
     const check = sendCheckedRefund(op.account, paid, s.method);
