@@ -61,6 +61,21 @@ describe("REVIEW2-1/2: on the refund path the body may not move money (ERR_BODY_
   });
 });
 
+describe("on the refund path a promise without money stays allowed", () => {
+  test("a body that notifies alice's account with a 0-deposit call: the notification goes out, the guard refunds exactly 5 NEAR, nothing fails in the callback", async () => {
+    const t = await payerSetup();
+    const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "ping" }, { attachedDeposit: FIVE, gas: GAS });
+    expect(failures(r)).toEqual([]);
+    // Alice's account has no code: the notification's own receipt fails, carrying nothing.
+    expect(r.receiptsOutcome.some((o) => o.methodName === "on_refund")).toBe(true);
+    expect(events(r, "refund_sent").map((e) => e.data.amount)).toEqual([FIVE.toString()]);
+    expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+    expect((await t.payer.balance()).total).toBe(payerBefore + rewards([r], t.payer.accountId));
+    expect(await guardKeys(t.payer)).toEqual([]);
+  });
+});
+
 describe("REVIEW2-4: a body that refunds in the contract's books takes the refund over with ctx.refundInBooks()", () => {
   test("alice's failed 5 NEAR flow credited to her book balance via ctx.refundInBooks(): no Transfer, refund_in_books 5; her withdrawal pays her exactly 5 NEAR once", async () => {
     const t = await payerSetup();
@@ -76,6 +91,15 @@ describe("REVIEW2-4: a body that refunds in the contract's books takes the refun
     expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r, w], t.gasPrice));
     expect((await t.payer.balance()).total).toBe(payerBefore + rewards([r, w], t.payer.accountId));
     expect(await guardKeys(t.payer)).toEqual([]);
+  });
+
+  test("ctx.refundInBooks() on the success path is refused (ERR_GUARD_PLACEMENT): the body is undone, nothing is credited in the books, nothing is refunded", async () => {
+    const t = await payerSetup();
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.amm.accountId, mode: "books_on_success" }, { attachedDeposit: FIVE, gas: GAS });
+    expect(failures(r)).toEqual(["ERR_GUARD_PLACEMENT"]);
+    expect(events(r, "refund_sent")).toEqual([]);
+    expect(events(r, "refund_in_books")).toEqual([]);
+    expect(BigInt(await t.payer.view<string>("get_balance", { account_id: t.alice.accountId }))).toBe(0n);
   });
 });
 

@@ -27,7 +27,8 @@
  * - `ERR_NOT_EXPIRED`: expiry was asked before the operation's time-to-live.
  * - `ERR_CREDIT_NOT_APPLIED`: an operation with a staged credit succeeded but nothing applied the credit.
  * - `ERR_CORRUPT_GUARD_STATE`: a value under the guards' storage prefix is not guard state (a raw write of
- *   the contract's own code); nothing was changed. Clear it with `clearCorruptGuardState`.
+ *   the contract's own code, or a bug of the guards: report it); nothing was changed. Clear it with
+ *   `clearCorruptGuardState`.
  * - `ERR_MISSING_OPERATION`: a `withRefundOnFailure` callback ran without a well-formed `op` argument:
  *   the flow was not started with `startGuardedCall`. (A well-formed id whose operation is gone is a
  *   `stale_callback` event, not an error.)
