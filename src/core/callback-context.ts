@@ -22,11 +22,27 @@ export interface GuardedCallbackContext extends CallbackContext {
   readonly op: PendingOperation;
   /** Verdict of `succeeded` on the results: true = apply the credit, false = refund. */
   readonly succeeded: boolean;
+  /**
+   * On the refund path (`succeeded` false) only: takes the refund over in the contract's own books. Returns
+   * the amount the guard would have refunded (the money that came back, up to `op.refund`); credit exactly
+   * that to `op.account` in your books. The guard then sends no Transfer for it, logs `refund_in_books`,
+   * and the money stays in the contract, owed by your books. If the body throws afterwards, its book
+   * writes are undone and the guard refunds as usual. Throws ERR_GUARD_PLACEMENT on the success path.
+   *
+   * Why: the guard cannot see writes to your books. A body that credits the user on the failure path
+   * (NEP-141's `ft_resolve_transfer` habit) without calling this makes the contract pay twice: once in
+   * the books, once by the guard's Transfer.
+   *
+   * @example
+   * if (!ctx.succeeded) this.credit(ctx.op.account, ctx.refundInBooks());
+   */
+  refundInBooks(): bigint;
 }
 
-/** Internal, mutable view of the context: deferCredit records that the credit was applied. */
+/** Internal, mutable view of the context: deferCredit records that the credit was applied; refundInBooks what the body took over. */
 export interface GuardedCallbackState extends GuardedCallbackContext {
   creditApplied: boolean;
+  inBooks: bigint;
 }
 
 /** Brand of contexts built by the guards; near-sdk-js only ever passes one argument. */

@@ -27,7 +27,8 @@
  * - `ERR_NOT_EXPIRED`: expiry was asked before the operation's time-to-live.
  * - `ERR_CREDIT_NOT_APPLIED`: an operation with a staged credit succeeded but nothing applied the credit.
  * - `ERR_CORRUPT_GUARD_STATE`: a value under the guards' storage prefix is not guard state (a raw write of
- *   the contract's own code); nothing was changed. Clear it with `clearCorruptGuardState`.
+ *   the contract's own code, or a bug of the guards: report it); nothing was changed. Clear it with
+ *   `clearCorruptGuardState`.
  * - `ERR_MISSING_OPERATION`: a `withRefundOnFailure` callback ran without a well-formed `op` argument:
  *   the flow was not started with `startGuardedCall`. (A well-formed id whose operation is gone is a
  *   `stale_callback` event, not an error.)
@@ -37,6 +38,11 @@
  * - `ERR_STORAGE_STAKING`: a callback body's writes would leave the contract below its storage staking
  *   (nearcore would fail the whole receipt with LackBalanceForState); the body is undone and the flow
  *   settles on its refund path. Top up the contract, or charge users for the storage they add.
+ * - `ERR_BODY_MOVED_MONEY`: on a refund path a callback body tried to move money (a deposit, a Transfer,
+ *   a stake, a deleted account's balance, to any account, the contract included). The guard already pays
+ *   the user back with the money that came back, so the body is undone as a unit and the flow settles as
+ *   a plain refund. Move money on the success path, start a new flow with `startGuardedCall` from the
+ *   success path, or take the refund over in your books with `ctx.refundInBooks()`.
  */
 export type GuardErrorCode =
   | "ERR_NOT_PRIVATE_CALLBACK"
@@ -58,7 +64,8 @@ export type GuardErrorCode =
   | "ERR_MISSING_OPERATION"
   | "ERR_UNKNOWN_CALLBACK"
   | "ERR_NOTHING_TO_CLAIM"
-  | "ERR_STORAGE_STAKING";
+  | "ERR_STORAGE_STAKING"
+  | "ERR_BODY_MOVED_MONEY";
 
 // Declaration merging gives the class a typed `code` without a class field (babel would otherwise need
 // `allowDeclareFields`); the constructor assigns it.

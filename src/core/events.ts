@@ -45,9 +45,9 @@ export const EVENT_VERSION = "1.2.0";
  * - `claim_resolved`: the owner settled a bounced refund (`account`, `amount`, `decision`).
  * - `check_resolved`: the owner resolved a refund check record its check left behind (it ran out of gas):
  *   `check`, `account`, `amount`, `decision` (`arrived` | `bounced` | `keep`; `bounced` is followed by `refund_bounced`).
- * - `refund_reduced`: on a refund path the callback body itself sent money (a `sendRefund`, a retry with
- *   another callee): that much of what came back is counted as paid, and the guard refunds only the rest
- *   (`op`, `account`, `amount`: counted, `refund`: what the guard still pays).
+ * - `refund_in_books`: on a refund path the callback body took the refund over with `ctx.refundInBooks()`:
+ *   `amount` (money that came back) was credited to `account` in the contract's own books, so the guard
+ *   sent no Transfer for it and the money stays in the contract, owed by its books (`op`, `account`, `amount`).
  * - `refund_deferred`: the refund could not be paid now; the operation waits for the owner (`op`, `account`,
  *   `amount`, `reason`, and `released`: the lock keys it let go, when it keeps only the account's own).
  * - `reconcile_required`: the flow did not succeed and not everything it sent came back (the callee kept a
@@ -74,7 +74,7 @@ export type GuardEventName =
   | "claim_resolved"
   | "check_resolved"
   | "refund_deferred"
-  | "refund_reduced"
+  | "refund_in_books"
   | "reconcile_required"
   | "compensated"
   | "callback_failed"

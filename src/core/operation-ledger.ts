@@ -14,7 +14,9 @@
  * (`lockKeyForAccount(op.account)`, if it took it) and its hold: its other (shared) keys are released,
  * so one user's flow that waits for the owner never blocks other users. When its home was such a shared
  * key, the record moves to `!<id>` in the lock space (no lock key starts with `!`); `getOperation` finds
- * it there by its unchanged id.
+ * it there by its unchanged id, and only by it: `<seq>:!<id>` (the id stored inside the moved record) is
+ * not an operation id (`splitId` refuses every `!` home), so an operation has exactly one id, the one its
+ * lock pointers and the index name.
  */
 import { near, encode, decode } from "near-sdk-js";
 import { GuardError } from "./errors";
@@ -99,6 +101,7 @@ export function getOperation(id: unknown): PendingOperation | null {
   if (moved === null) return null;
   const waiting = decodeOperation(MOVED + id, moved);
   if (!waiting || waiting.id !== parts.seq + ":" + MOVED + id) throw corruptGuardState("lock", MOVED + id, moved);
+  // The canonical id (the one pointers `^<id>` and the index name), so deleteOperation releases them.
   return { ...waiting, id: id as string };
 }
 

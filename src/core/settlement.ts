@@ -7,10 +7,11 @@
  * What came back for a flow = the deposits of the awaited calls that FAILED (NEAR returns a failed call's
  * deposit to its predecessor, this contract) + the part of `op.refund` the contract never sent
  * (`max(0, refund - Σ deposits)`, e.g. an escrow that keeps the buyer's deposit). When the flow did not
- * succeed, the callback refunds `min(op.refund, came back)`, less what the callback body itself sent on
- * that path (a `sendRefund`, a retry with another callee: counted, so the money is never paid twice; see
- * `refund_reduced`); if that leaves part of the refund unpaid, or
- * a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
+ * succeed, the callback refunds `min(op.refund, came back)` (`refundDue`). The callback body may not move
+ * money on that path (ERR_BODY_MOVED_MONEY, see refund-on-failure.ts), so the guard's refund is the only
+ * money that leaves for it; a body that refunds in the contract's books says so with
+ * `ctx.refundInBooks()`, and the guard then sends no Transfer for that amount (`refund_in_books`). If part
+ * of the refund did not come back, or a callee kept a deposit, nothing more leaves the contract: the contract's `compensate` hook takes over
  * what was kept, or the operation is kept for reconciliation (status `reconcile`, its verdict recorded,
  * the account's own lock key and the hold held, every other lock key released, the credit of what the
  * callees kept staged) until the owner decides through `expireOperation`.
@@ -104,6 +105,27 @@ function assertDeferGas(op: PendingOperation): void {
   if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot keep ${op.id} for reconciliation: ${left} gas left, ${need} needed; the call is rolled back and the operation stays in flight: expire it later.`);
 }
 
+/**
+ * Keeps a taken operation waiting for reconciliation as `record` (status `reconcile`, never `pending`: its
+ * callback ran). Frees the `released` lock keys first (their pointers free bytes), then writes the record,
+ * then checks the contract still covers its storage staking. If it does not (the waiting record is a few
+ * bytes longer than the pending one and the contract sits at its storage minimum), throws
+ * ERR_STORAGE_STAKING: the callback fails loudly and is rolled back (nearcore would fail it anyway with
+ * LackBalanceForState), so the operation stays pending as before its callback, and expires after its TTL.
+ */
+function keepWaiting(op: PendingOperation, record: PendingOperation, released: readonly string[]): void {
+  shedLocks(op, released);
+  putBack(op, record);
+  const need = near.storageUsage() * near.storageByteCost();
+  const have = near.accountBalance() + near.accountLockedBalance();
+  if (have < need) {
+    throw new GuardError(
+      "ERR_STORAGE_STAKING",
+      `cannot keep ${op.id} waiting for its refund: the contract needs ${need - have} yoctoNEAR more for storage staking (${near.storageUsage()} bytes); the callback is rolled back and the operation stays pending until its TTL (expire it then). Keep the contract funded above its storage staking.`,
+    );
+  }
+}
+
 /** Writes `record` back at its home after takeOperation; throws ERR_LOCKED (the call is rolled back) when the body took the home meanwhile. */
 function putBack(op: PendingOperation, record: PendingOperation): void {
   "use strip";
@@ -118,8 +140,10 @@ function putBack(op: PendingOperation, record: PendingOperation): void {
  * Settles `op`. When a refund is due but cannot be paid now (the contract's free balance is below the
  * refund, or the call's remaining gas is below `settleGas` for this operation: the Transfer and its bounce
  * check, the events, the ledger's storage operations, near-sdk-js saving STATE and the JavaScript), the
- * operation is kept with its locks (on the callback path: written back as `deferAs`, waiting for
- * reconciliation), a `refund_deferred` event is logged, and nothing panics. With less gas left than even
+ * operation is kept (on the callback path: as the waiting record `deferAs`, status `reconcile`, with only
+ * the account's own lock key and its hold: shared keys are released first, see `keepWaiting`), a
+ * `refund_deferred` event is logged, and nothing panics (unless the waiting record cannot be staked:
+ * ERR_STORAGE_STAKING, the callback is rolled back). With less gas left than even
  * deferring needs (`deferGas`), it throws ERR_INSUFFICIENT_GAS instead: the call panics and is rolled
  * back, so the operation stays as it was.
  *
@@ -139,18 +163,13 @@ export function settleOperation(op: PendingOperation, p: SettleParameters): Sett
   if (amount > 0n) {
     const blocked = refundBlocker(op, amount, p.taken ? 0n : operationStorageBytes(op));
     if (blocked) {
-      // The waiting record keeps only the account's own lock key (shared keys are released) and may be a
-      // few bytes longer than the pending one; a contract at its storage minimum keeps the pending record
-      // instead (the owner still decides, after the TTL).
-      const waiting = p.deferAs ? waitingShape(p.deferAs) : null;
-      const keep = waiting && (operationStorageBytes(waiting.record) <= operationStorageBytes(op) || spendable(operationStorageBytes(waiting.record)) > 0n) ? waiting : null;
+      // The waiting record keeps only the account's own lock key (shared keys are released first, see
+      // keepWaiting); a callback-ran operation is never written back as `pending`.
       const data: GuardEventData = { op: op.id, account: op.account, amount: amount.toString(), reason: blocked.reason };
       if (p.taken) {
-        putBack(op, keep ? keep.record : op);
-        if (keep && keep.released.length > 0) {
-          shedLocks(op, keep.released);
-          data.released = keep.released;
-        }
+        const waiting = waitingShape(p.deferAs ?? { ...op, status: "reconcile", returned: 0n });
+        keepWaiting(op, waiting.record, waiting.released);
+        if (waiting.released.length > 0) data.released = waiting.released;
       }
       emitGuardEvent("refund_deferred", data);
       return { settled: false, refunded: false, deferredReason: blocked.reason, deferredBecause: blocked.because };
@@ -215,10 +234,11 @@ export interface CallbackSettlement {
   /** Runs the contract's compensation as a unit; true when it returned. */
   compensate?: (context: CompensationContext) => boolean;
   /**
-   * yoctoNEAR the callback body attached to promises it created (`runAsUnit`'s `sent`; 0 when the body
-   * threw). On a refund path it counts as paid out of what came back: the guard refunds only the rest.
+   * yoctoNEAR of the refund the callback body credited to `op.account` in the contract's books
+   * (`ctx.refundInBooks()`; 0 when the body threw, and its book writes were undone). The guard sends no
+   * Transfer for it: the money that came back stays in the contract, owed by its books.
    */
-  bodySent?: bigint;
+  inBooks?: bigint;
 }
 
 /**
@@ -238,6 +258,23 @@ function prefixOf(r: PromiseOutcome): string {
 }
 
 /**
+ * What a callback owes `op.account` on its refund path: `min(op.refund, came back)`, where what came back
+ * is the deposits of the awaited calls that failed plus the part of `op.refund` the flow never sent.
+ * @internal
+ * @example const due = refundDue(op, callback.results);
+ */
+export function refundDue(op: PendingOperation, results: readonly PromiseOutcome[]): bigint {
+  let sentTotal = 0n;
+  let cameBack = 0n;
+  op.sent.forEach((deposit, i) => {
+    sentTotal += deposit;
+    if (results[i] && results[i].status === "failure") cameBack += deposit;
+  });
+  if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
+  return op.refund < cameBack ? op.refund : cameBack;
+}
+
+/**
  * Settles the operation a callback claimed, by the rule of this file's comment: on success nothing is
  * refunded; otherwise `min(op.refund, came back)` is refunded and, if part of the refund did not come
  * back or a callee kept a deposit, the contract's compensation runs or the operation is kept for
@@ -250,22 +287,18 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   if (s.ok) return settleOperation(op, { refund: false, outcome: "success", taken: true });
   const external: ExternalOutcome[] = op.sent.map((_, i) => (s.results[i] && s.results[i].status === "failure" ? "failure" : "success"));
   let sentTotal = 0n;
-  let cameBack = 0n;
   const kept: bigint[] = [];
   op.sent.forEach((deposit, i) => {
     sentTotal += deposit;
-    if (external[i] === "failure") cameBack += deposit;
     kept.push(external[i] === "failure" ? 0n : deposit);
   });
-  if (op.refund > sentTotal) cameBack += op.refund - sentTotal;
-  const payable = op.refund < cameBack ? op.refund : cameBack;
+  const payable = refundDue(op, s.results);
   const outstanding = op.refund - payable;
-  // Money the body sent on this path (it refunded the user itself, or re-spent the deposit on a retry)
-  // came out of what came back: the guard pays only the rest, so the contract never pays it twice.
-  const bodySent = s.bodySent ?? 0n;
-  const byBody = bodySent < payable ? bodySent : payable;
+  // The body took the refund over in the contract's books (ctx.refundInBooks()): no Transfer for it.
+  const inBooks = s.inBooks ?? 0n;
+  const byBody = inBooks < payable ? inBooks : payable;
   const pay = payable - byBody;
-  if (byBody > 0n) emitGuardEvent("refund_reduced", { op: op.id, account: op.account, amount: byBody.toString(), refund: pay.toString() });
+  if (byBody > 0n) emitGuardEvent("refund_in_books", { op: op.id, account: op.account, amount: byBody.toString() });
   let keptTotal = 0n;
   for (const k of kept) keptTotal += k;
   // Deferred, the refund waits as a `reconcile` record: what is due, backed by what came back.
@@ -284,8 +317,7 @@ export function settleCallback(op: PendingOperation, s: CallbackSettlement): Set
   const blocked = pay > 0n ? refundBlocker(op, pay, -operationStorageBytes(waiting)) : null;
   if (pay === 0n) assertDeferGas(op);
   const paid = blocked ? 0n : pay;
-  putBack(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid });
-  shedLocks(op, shaped.released);
+  keepWaiting(op, { ...waiting, refund: op.refund - byBody - paid, returned: pay - paid }, shaped.released);
   if (blocked) emitGuardEvent("refund_deferred", { op: op.id, account: op.account, amount: pay.toString(), reason: blocked.reason });
   else if (paid > 0n) {
     const check = sendCheckedRefund(op.account, paid, s.method);

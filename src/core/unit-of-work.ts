@@ -14,10 +14,14 @@
  *   that created one and then threw cannot be undone by hand. The unit then reports
  *   `promisesCreated: true` and the caller must let the call panic, which drops those promises with
  *   everything else (the operation then stays in flight until expiry);
- * - the actions that attach money (`promise_create` / `promise_then` / `promise_batch_action_function_call`
- *   (and `_weight`) deposits, `promise_batch_action_transfer`, `promise_batch_action_stake`) are wrapped
- *   to add up what the body sends (`sent`): a callback counts it against the refund it owes, so a body
- *   that refunds or re-spends the money that came back is never paid twice (see settlement.ts).
+ * - the actions that move money (a deposit on `promise_create` / `promise_then` /
+ *   `promise_batch_action_function_call` (and `_weight`), any `promise_batch_action_transfer`,
+ *   `promise_batch_action_stake` or `promise_batch_action_delete_account`) are wrapped so that a caller can
+ *   refuse them (`refuseMoney`): the refused action is never handed to the host, the body fails there and
+ *   is undone like any other failure, even if it caught the error itself. A refund path uses this: the
+ *   guard pays the user back, so the body must not move money too (ERR_BODY_MOVED_MONEY, see
+ *   refund-on-failure.ts). Promises the body created before the refused action carry no money (that is
+ *   what was refused) and are not undone: they still go out.
  *
  * Not covered:
  * - logs (they cannot be unwritten);
@@ -38,7 +42,16 @@ import { str } from "near-sdk-js";
 import { hostEnv, SCRATCH_REGISTER, type HostEnv } from "./env";
 
 /** What `runAsUnit` reports. */
-export type UnitResult<T> = { ok: true; value: T; sent: bigint } | { ok: false; error: unknown; promisesCreated: boolean };
+export type UnitResult<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      error: unknown;
+      /** True when the body created a promise (it cannot be cancelled: undoing needs a panic), unless `refused`. */
+      promisesCreated: boolean;
+      /** True when the body failed because `refuseMoney` refused one of its money actions (nothing moved). */
+      refused: boolean;
+    };
 
 function clone(value: unknown, seen: Map<object, unknown>): unknown {
   "use strip";
@@ -92,18 +105,23 @@ function restoreFields(target: object, snapshot: [string, unknown][]): void {
 
 const PROMISE_CREATORS = ["promise_create", "promise_then", "promise_batch_create", "promise_batch_then"] as const;
 
-/** Host functions that attach money, and the position of the amount among their arguments. */
+/**
+ * Host functions that move money, and the position of the amount among their arguments (-1: the action
+ * moves money whatever its arguments: a Transfer or a stake of any amount, a deleted account's balance).
+ */
 const MONEY_ACTIONS: readonly [string, number][] = [
   ["promise_create", 3],
   ["promise_then", 4],
   ["promise_batch_action_function_call", 3],
   ["promise_batch_action_function_call_weight", 3],
-  ["promise_batch_action_transfer", 1],
-  ["promise_batch_action_stake", 1],
+  ["promise_batch_action_transfer", -1],
+  ["promise_batch_action_stake", -1],
+  ["promise_batch_action_delete_account", -1],
 ];
 
 /** An amount argument as the host reads it (near-sdk-js passes a bigint; a number or a decimal string is read the same way). */
 function amountOf(value: unknown): bigint {
+  if (value === undefined || value === null) return 0n;
   if (typeof value === "bigint") return value;
   if (typeof value === "number" || typeof value === "string") return BigInt(value);
   return 0n;
@@ -112,8 +130,10 @@ function amountOf(value: unknown): bigint {
 /**
  * Runs `body`; on a throw, undoes its storage writes and its changes to `contract`'s fields and reports
  * the error instead of rethrowing it. `beforePromise`, if given, runs just before the body creates its
- * first promise; if it throws, the body fails there, with nothing that cannot be undone. On success, `sent` is the total yoctoNEAR the body attached to the
- * promises it created (deposits, transfers, stakes).
+ * first promise; if it throws, the body fails there, with nothing that cannot be undone. `refuseMoney`,
+ * if given, is asked before each action that moves money (see the file comment) and returns the error to
+ * fail the body with, or undefined to let the action through; once it refused, the body counts as failed
+ * (`refused: true`) even if it caught that error.
  *
  * Why: a callback that panics after partial writes loses its refund and keeps its locks; one that
  * catches without undoing keeps half-applied state. Not covered (see the file comment): logs, host
@@ -124,7 +144,7 @@ function amountOf(value: unknown): bigint {
  * const unit = runAsUnit(this, () => this.applyReward(args));
  * if (!unit.ok && unit.promisesCreated) throw unit.error; // let the call panic
  */
-export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: () => void): UnitResult<T> {
+export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: () => void, refuseMoney?: (action: string) => Error | undefined): UnitResult<T> {
   "use strip";
   const env: HostEnv = hostEnv();
   const fields = snapshotFields(contract);
@@ -135,7 +155,7 @@ export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: ()
   const creators = PROMISE_CREATORS.map((name) => env[name] as (...a: unknown[]) => bigint);
   const payers = MONEY_ACTIONS.map(([name]) => env[name] as (...a: unknown[]) => unknown);
   let promisesCreated = false;
-  let sent = 0n;
+  let refusal: Error | undefined;
 
   const record = (key: Uint8Array, existed: bigint, register: number | bigint): void => {
     const k = str(key);
@@ -161,27 +181,39 @@ export function runAsUnit<T>(contract: object, body: () => T, beforePromise?: ()
       return creators[i].apply(env, args);
     };
   });
-  // Wrapped after the creators: promise_create / promise_then reach the creator wrapper through `payers`.
+  // Wrapped after the creators: promise_create / promise_then reach the creator wrapper through `payers`,
+  // so a refused call is refused before its promise exists.
   MONEY_ACTIONS.forEach(([name, at], i) => {
     const inner = env[name] as (...a: unknown[]) => unknown;
     if (typeof payers[i] !== "function") return;
     env[name] = function (...args: unknown[]): unknown {
-      const result = inner.apply(env, args);
-      sent += amountOf(args[at]);
-      return result;
+      if (refuseMoney && (at < 0 || amountOf(args[at]) > 0n)) {
+        const error = refuseMoney(name);
+        if (error) {
+          refusal = refusal ?? error;
+          throw error;
+        }
+      }
+      return inner.apply(env, args);
     };
   });
 
-  try {
-    return { ok: true, value: body(), sent };
-  } catch (error) {
+  const undo = (error: unknown): UnitResult<T> => {
     for (let i = journal.length - 1; i >= 0; i--) {
       const { key, prior } = journal[i];
       if (prior === null) remove.call(env, key, SCRATCH_REGISTER);
       else write.call(env, key, prior, SCRATCH_REGISTER);
     }
     restoreFields(contract, fields);
-    return { ok: false, error, promisesCreated };
+    // A refused action never reached the host: what the body created before it carries no money.
+    return refusal ? { ok: false, error: refusal, promisesCreated: false, refused: true } : { ok: false, error, promisesCreated, refused: false };
+  };
+  try {
+    const value = body();
+    // The body caught the refusal and went on: it is still undone (the money it meant to move did not move).
+    return refusal ? undo(refusal) : { ok: true, value };
+  } catch (error) {
+    return undo(error);
   } finally {
     env.storage_write = write;
     env.storage_remove = remove;

@@ -10,7 +10,7 @@ import { takeOperation } from "../core/operation-ledger";
 import { splitId } from "../core/operation-record";
 import { runAsUnit } from "../core/unit-of-work";
 import { assertStorageStaked } from "../core/storage-staking";
-import { settleCallback, type CompensationContext } from "../core/settlement";
+import { settleCallback, refundDue, type CompensationContext } from "../core/settlement";
 import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
@@ -59,13 +59,19 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
  * 4. runs the body as a unit with `(args, context)`; if the body throws, its storage writes and changes
  *    to the contract object are undone and `callback_failed` is logged;
  * 5. settles, paying refunds only with money that came back (see settlement.ts): on success (and a body
- *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)`, less
- *    what the body itself sent in the promises it created or returned (`refund_reduced`), to
+ *    that returned) releases the locks and hold. Otherwise it refunds `min(op.refund, came back)` (less
+ *    what the body took over with `ctx.refundInBooks()`: `refund_in_books`) to
  *    `op.account` with a Transfer (and its bounce check) paid from the refund reserve that
  *    `startGuardedCall` added to this callback's static gas; if a callee kept a deposit or part of the
  *    refund did not come back, `compensate` runs, or the operation is kept for reconciliation
  *    (`reconcile_required`: the account's own lock key and the hold stay, other keys are released, the
- *    owner decides with `expireOperation`). If the body
+ *    owner decides with `expireOperation`). On that refund path the body must not move money: a deposit,
+ *    a Transfer, a stake or a deleted account's balance, to any account (the contract included), directly
+ *    or in a returned promise, is refused before it reaches the host (ERR_BODY_MOVED_MONEY): the body is
+ *    undone as a unit (`callback_failed`) and the flow settles as a plain refund. Promises without money
+ *    (a notification with no deposit) are allowed, and those created before a refused action still go
+ *    out. A body that refunds in the contract's books must call `ctx.refundInBooks()`, or the contract
+ *    pays twice (the guard cannot see book writes). If the body
  *    ate into the reserve so that less than `settleGas` is left, the refund is deferred (`refund_deferred`)
  *    instead of running out of gas half-way (`settleGas` does not grow with the contract-wide index: see
  *    its doc).
@@ -159,7 +165,22 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             op,
             succeeded,
             creditApplied: false,
+            inBooks: 0n,
+            refundInBooks(): bigint {
+              if (succeeded) throw new GuardError("ERR_GUARD_PLACEMENT", `${op.id} succeeded: there is no refund to take over in the books; call ctx.refundInBooks() only when ctx.succeeded is false.`);
+              state.inBooks = refundDue(op, callback.results);
+              return state.inBooks;
+            },
           });
+          // On the refund path the guard pays the user back with the money that came back: a body that also
+          // moved money would pay it twice, or send it elsewhere and leave the user short (REVIEW2-1/2).
+          const refuseMoney = succeeded
+            ? undefined
+            : (action: string) =>
+                new GuardError(
+                  "ERR_BODY_MOVED_MONEY",
+                  `${name} tried to move money (${action}) on the refund path of ${op.id}; the guard already pays ${op.account} back with the money that came back, so the body is undone and the flow settles as a plain refund. Move money on the success path, or start a new flow with startGuardedCall from the success path; use ctx.refundInBooks() to refund in your books.`,
+                );
           // Storage staking is checked like gas: before the body's first promise and at its end, so a body
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
           const staked = () => assertStorageStaked(name);
@@ -172,12 +193,12 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
               );
             }
             staked();
-            // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so the money
-            // it attaches is counted against the refund; near-sdk-js's onReturn then only marks it as the
-            // result (the built promise keeps its index).
+            // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so money it
+            // attaches on the refund path is refused like any other; near-sdk-js's onReturn then only marks
+            // it as the result (the built promise keeps its index).
             if (isNearPromise(value)) value.build();
             return value;
-          }, staked);
+          }, staked, refuseMoney);
           if (!unit.ok) {
             emitGuardEvent("callback_failed", {
               op: op.id,
@@ -185,16 +206,18 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
               external: succeeded ? "success" : "failure",
               panicked: unit.promisesCreated,
             });
+            state.inBooks = 0n;
             if (unit.promisesCreated) throw unit.error;
           } else if (state.creditApplied) {
             emitGuardEvent("credit_applied", { op: op.id, account: op.account, amount: op.credit.toString() });
           }
+          // A refused money action never reached the host: the body is undone and nothing it sent moves money.
           const compensate = parameters.compensate;
           settleCallback(op, {
             ok: succeeded && unit.ok,
             results: callback.results,
             method: name,
-            bodySent: unit.ok ? unit.sent : 0n,
+            inBooks: unit.ok ? state.inBooks : 0n,
             compensate: compensate
               ? (ctx) => {
                   const done = runAsUnit(this, () => compensate(this, ctx));

@@ -11,7 +11,12 @@ import { emitGuardEvent } from "../core/events";
 import { guardKey, lockKeyForAccount } from "../core/storage-keys";
 import { addAmount, corruptGuardState } from "../core/guard-storage";
 
-/** Blocks after its refund before a check record may be resolved by hand: the check itself runs two blocks after the refund. */
+/**
+ * Blocks after its refund before a check record may be resolved by hand. Only a heuristic: the check
+ * normally runs two blocks after the refund, but under congestion a delayed receipt can run much later,
+ * so the grace period proves nothing. Decide from the Transfer's real outcome, never from elapsed blocks:
+ * `"arrived"` for a Transfer still in flight that later bounces loses the user's money.
+ */
 export const REFUND_CHECK_GRACE_BLOCKS = 10n;
 
 /** What the owner's hook decides for a check record: the Transfer `"arrived"` (drop the record), `"bounced"` (the amount came back: make it claimable), or `"keep"`. */
@@ -40,7 +45,8 @@ export interface ResolveRefundCheckParameters {
  * amount to what the account can claim (`claimBouncedRefund`, as the check would have), `"arrived"` drops
  * the record, `"keep"` changes nothing. Refused, changing nothing: ERR_NOTHING_TO_CLAIM (no check record
  * under this id: the check ran, or the id is wrong), ERR_NOT_EXPIRED (less than
- * `REFUND_CHECK_GRACE_BLOCKS` after the refund: the check may still come), ERR_INVALID_ARGUMENT (a
+ * `REFUND_CHECK_GRACE_BLOCKS` after the refund: the check may still come; after it, it may still come
+ * too under congestion, so read the Transfer's outcome first), ERR_INVALID_ARGUMENT (a
  * malformed id, or the hook returned something else). Logs `check_resolved` (and `refund_bounced` for
  * `"bounced"`). A check that arrives after its record was resolved does nothing.
  *

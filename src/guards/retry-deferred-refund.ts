@@ -47,7 +47,7 @@ export function retryDeferredRefund(p: RetryDeferredRefundParameters): RetryDefe
   const op = getOperation(p && p.id);
   if (!op) throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p && p.id).slice(0, 300))} is in flight: it was settled or expired already, or never existed.`);
   if (op.status !== "reconcile" || op.returned === 0n || op.refund === 0n) {
-    throw new GuardError("ERR_NOTHING_TO_CLAIM", `operation ${op.id} holds no refund of money that came back (status ${op.status}); ${op.status === "pending" ? "its callback may still come, or it can be expired after its TTL" : "what is left is for the owner to decide with expireOperation"}.`);
+    throw new GuardError("ERR_NOTHING_TO_CLAIM", `operation ${op.id} holds no refund of money that came back (status ${op.status}); ${op.status === "pending" ? "its callback has not settled it (the callback has not run yet, or it failed and was rolled back); it can be expired after its TTL" : "what is left is for the owner to decide with expireOperation"}.`);
   }
   const amount = op.returned < op.refund ? op.returned : op.refund;
   const r = settleReturned(op);
