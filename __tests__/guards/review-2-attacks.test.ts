@@ -111,10 +111,10 @@ describe("REVIEW2-3: an operation has exactly one id (a moved record cannot be r
     const alias = op.slice(0, op.indexOf(":")) + ":!" + op;
     const labBefore = (await t.lab.balance()).total;
     const keysBefore = await guardKeys(t.lab);
-    const retried = await t.alice.callRaw(t.lab, "retry_refund", { op: alias });
+    const retried = await t.alice.callRaw(t.lab, "retry_refund", { op: alias }, { gas: 100n * TGAS });
     expect(panicOf(retried)).toMatch(/ERR_UNKNOWN_OPERATION/);
     expect(await guardKeys(t.lab)).toEqual(keysBefore);
-    const retried2 = await t.alice.callRaw(t.lab, "retry_refund", { op });
+    const retried2 = await t.alice.callRaw(t.lab, "retry_refund", { op }, { gas: 100n * TGAS });
     expect(panicOf(retried2)).toBe("");
     expect((await t.bob.balance()).total).toBe(bobBefore - gasPaid([r], t.gasPrice));
     expect((await t.lab.balance()).total).toBe(labBefore - ONE + rewards([retried, retried2], t.lab.accountId));
@@ -215,7 +215,7 @@ describe("REVIEW2-5: a deferred refund in a contract near its storage minimum is
       const touched = await t.alice.callRaw(t.lab, "touch", { keys: ["r:pool"] });
       expect([String(free), panicOf(touched)]).toEqual([String(free), ""]);
       // REVIEW-3b: the money came back, so anyone may pay it.
-      const retried = await t.alice.callRaw(t.lab, "retry_refund", { op });
+      const retried = await t.alice.callRaw(t.lab, "retry_refund", { op }, { gas: 100n * TGAS });
       expect([String(free), panicOf(retried)]).toEqual([String(free), ""]);
       expect((await t.bob.balance()).total).toBe(t.bobBefore - gasPaid([t.r], t.gasPrice));
       expect(await guardKeys(t.lab)).toEqual([]);
