@@ -4,6 +4,7 @@
  */
 import { parseNEAR, TGAS } from "../../src/testing/index.js";
 import { events, guardKeys, gasPaid, rewards } from "./helpers.js";
+import { failureOf } from "../runtime/helpers.js";
 import { payer3Setup } from "./review-3-support.js";
 
 const FIVE = parseNEAR("5");
@@ -74,3 +75,31 @@ describe("gas measured at the first guard", () => {
     expect(await guardKeys(t.payer)).toEqual([]);
   });
 });
+
+describe("REVIEW3 (fixed): the guards never pay out more than came back", () => {
+  test("REVIEW3-1: a refund-path body that re-queues the order as a new money-free guarded operation owning the refund (refund 5 NEAR, deposit 0) is refused (ERR_BODY_MOVED_MONEY, undone): alice gets her 5 NEAR back exactly once, the contract pays nothing of its own", async () => {
+    const t = await payer3Setup();
+    const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "requeue" }, { attachedDeposit: FIVE, gas: GAS });
+    expect(failures(r)).toEqual(["ERR_BODY_MOVED_MONEY"]);
+    expect(events(r, "refund_sent").map((e) => [e.data.account, e.data.amount])).toEqual([[t.alice.accountId, FIVE.toString()]]);
+    expect((await t.alice.balance()).total + BigInt(await t.payer.view<string>("get_balance", { account_id: t.alice.accountId }))).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+    expect((await t.payer.balance()).total).toBe(payerBefore + rewards([r], t.payer.accountId));
+    expect(await guardKeys(t.payer)).toEqual([]);
+  });
+
+  test("REVIEW3-2: a refund-path body that sends alice 5 NEAR through a host function captured at module load (past the guard's wrappers) is caught by the balance: the callback panics (ERR_BODY_MOVED_MONEY) and is rolled back, nothing is paid twice, alice's 5 NEAR wait in the contract with the operation for expiry", async () => {
+    const t = await payer3Setup();
+    const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "saved" }, { attachedDeposit: FIVE, gas: GAS });
+    const cb = r.receiptsOutcome.filter((o) => o.executorId === t.payer.accountId && o.methodName !== "flow" && o.status.type === "Failure");
+    expect(cb).toHaveLength(1);
+    expect(failureOf(cb[0]).message).toMatch(/ERR_BODY_MOVED_MONEY: .* past the guard's checks/);
+    expect(events(r, "refund_sent")).toEqual([]);
+    // No Transfer left the contract: alice is out her deposit (held with the operation) and gas only.
+    expect((await t.alice.balance()).total).toBe(aliceBefore - FIVE - gasPaid([r], t.gasPrice));
+    expect((await t.payer.balance()).total).toBe(payerBefore + FIVE + rewards([r], t.payer.accountId));
+    expect((await guardKeys(t.payer)).length).toBeGreaterThan(0);
+  });
+});
+

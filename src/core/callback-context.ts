@@ -45,6 +45,33 @@ export interface GuardedCallbackState extends GuardedCallbackContext {
   inBooks: bigint;
 }
 
+/**
+ * The refund-path body running now, if any: the guard pays its user back with the money that came back,
+ * so `startGuardedCall` refuses, while it runs, a new operation that owes a refund it does not send
+ * (REVIEW3-1), unless the body took the refund over in its books (`ctx.refundInBooks()`).
+ */
+let refundPath: GuardedCallbackState | null = null;
+
+/**
+ * Notes (or clears, with null) the callback state whose body runs on a refund path.
+ * @internal
+ * @example setRefundPathBody(state); try { body(); } finally { setRefundPathBody(null); }
+ */
+export function setRefundPathBody(state: GuardedCallbackState | null): void {
+  "use strip";
+  refundPath = state;
+}
+
+/**
+ * The callback state whose body runs on a refund path now, or null.
+ * @internal
+ * @example const body = refundPathBody(); if (body && body.inBooks === 0n) refuse();
+ */
+export function refundPathBody(): GuardedCallbackState | null {
+  "use strip";
+  return refundPath;
+}
+
 /** Brand of contexts built by the guards; near-sdk-js only ever passes one argument. */
 const BRAND = "__ncgCallback";
 

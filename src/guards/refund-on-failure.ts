@@ -4,6 +4,7 @@
  * succeed, releases the locks and the hold, and never panics for a body error. It also receives the bounce
  * checks of the refunds the guards send (reserved argument `ncg_refund`).
  */
+import { near } from "near-sdk-js";
 import { GuardError, describeError } from "../core/errors";
 import { emitGuardEvent } from "../core/events";
 import { takeOperation } from "../core/operation-ledger";
@@ -15,7 +16,7 @@ import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
-import { isCallbackContext, makeCallbackContext, type GuardedCallbackState } from "../core/callback-context";
+import { isCallbackContext, makeCallbackContext, setRefundPathBody, type GuardedCallbackState } from "../core/callback-context";
 import { assertPrivateCallback, type PrivateCallbackParameters } from "./private-callback";
 
 /**
@@ -184,6 +185,8 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // Storage staking is checked like gas: before the body's first promise and at its end, so a body
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
           const staked = () => assertStorageStaked(name);
+          const balanceBefore = near.accountBalance();
+          if (!succeeded) setRefundPathBody(state);
           const unit = runAsUnit(this, () => {
             const value = inner.call(this, args, state);
             if (succeeded && op.credit > 0n && !state.creditApplied) {
@@ -199,6 +202,15 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             if (isNearPromise(value)) value.build();
             return value;
           }, staked, refuseMoney);
+          setRefundPathBody(null);
+          // Money that left past the wrappers (a host function the contract saved before the guard ran):
+          // the balance tells. The call panics and is rolled back with it; the operation waits for expiry.
+          if (!succeeded && near.accountBalance() < balanceBefore) {
+            throw new GuardError(
+              "ERR_BODY_MOVED_MONEY",
+              `${name} moved ${balanceBefore - near.accountBalance()} yoctoNEAR on the refund path of ${op.id} past the guard's checks (a host function called directly); the call is rolled back and ${op.id} waits for expiry. Move money on the success path only.`,
+            );
+          }
           if (!unit.ok) {
             emitGuardEvent("callback_failed", {
               op: op.id,

@@ -14,6 +14,7 @@ import { lockKeyForAccount, validateLockKey } from "../core/storage-keys";
 import { isGuardedCallback, declaredResultCount } from "../core/callback-registry";
 import { REFUND_CHECK_ARG } from "../core/refund-check";
 import { callStartGas, stateBytes } from "../core/env";
+import { refundPathBody } from "../core/callback-context";
 
 /**
  * Default time-to-live of an operation, in blocks (about 3 to 6 minutes on mainnet), after which
@@ -209,6 +210,20 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   check(validateAccountId(account), "account must be a valid account id.");
   const refund = assertU128(p.refund ?? near.attachedDeposit(), "refund");
   const credit = assertU128(p.credit ?? 0n, "credit");
+  // On a refund path the guard already pays the user back with the money that came back: a new
+  // operation started there that owes a refund it does not send with its calls would pay it again
+  // (REVIEW3-1), unless the body took the refund over in its books (ctx.refundInBooks()).
+  const onRefundPath = refundPathBody();
+  if (onRefundPath && onRefundPath.inBooks === 0n) {
+    let sent = 0n;
+    for (const x of prepared) sent += x.deposit;
+    if (refund > sent) {
+      throw new GuardError(
+        "ERR_BODY_MOVED_MONEY",
+        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes a refund of ${refund} but sends ${sent}: the guard already pays ${onRefundPath.op.account} back, so the body is undone and the flow settles as a plain refund. Call ctx.refundInBooks() first if the new operation takes the refund over, or start it from the success path.`,
+      );
+    }
+  }
   // Every parameter is checked here, before the gas check and before anything is written: a string
   // would be iterated per character, NaN would throw a RangeError from BigInt, a negative margin would
   // shrink the gas need below what the refund requires, a non-bigint `available` a TypeError later.
