@@ -101,5 +101,32 @@ describe("REVIEW3 (fixed): the guards never pay out more than came back", () => 
     expect((await t.payer.balance()).total).toBe(payerBefore + FIVE + rewards([r], t.payer.accountId));
     expect((await guardKeys(t.payer)).length).toBeGreaterThan(0);
   });
-});
 
+  test("review #4: a refund taken over in the books backs at most one re-queue of that amount: the second is refused; the first had already created its promise, so the callback panics and is rolled back (nothing paid, alice's 5 NEAR wait with the operation)", async () => {
+    const t = await payer3Setup();
+    const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "books_requeue_twice" }, { attachedDeposit: FIVE, gas: GAS });
+    const failed = r.receiptsOutcome.filter((o) => o.executorId === t.payer.accountId && o.status.type === "Failure");
+    expect(failed).toHaveLength(1);
+    expect(failureOf(failed[0]).message).toMatch(/ERR_BODY_MOVED_MONEY: .*only 0 of the refund was taken over in the books/);
+    expect(events(r, "refund_sent")).toEqual([]);
+    expect(r.receiptsOutcome.filter((o) => o.methodName === "stake")).toHaveLength(1); // only the first flow's call
+    expect((await t.alice.balance()).total).toBe(aliceBefore - FIVE - gasPaid([r], t.gasPrice));
+    expect((await t.payer.balance()).total).toBe(payerBefore + FIVE + rewards([r], t.payer.accountId));
+  });
+
+  for (const mode of ["requeue_caught"]) {
+    test(`review #4 (${mode}): a refusal caught by the body still fails it: exactly one 5 NEAR refund, nothing paid twice`, async () => {
+      const t = await payer3Setup();
+      const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
+      const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode }, { attachedDeposit: FIVE, gas: GAS });
+      expect(failures(r)).toEqual(["ERR_BODY_MOVED_MONEY"]);
+      expect(events(r, "refund_in_books")).toEqual([]);
+      expect(events(r, "refund_sent").map((e) => [e.data.account, e.data.amount])).toEqual([[t.alice.accountId, FIVE.toString()]]);
+      expect(await t.payer.view<string>("get_balance", { account_id: t.alice.accountId })).toBe("0");
+      expect((await t.alice.balance()).total).toBe(aliceBefore - gasPaid([r], t.gasPrice));
+      expect((await t.payer.balance()).total).toBe(payerBefore + rewards([r], t.payer.accountId));
+      expect(await guardKeys(t.payer)).toEqual([]);
+    });
+  }
+});

@@ -43,6 +43,10 @@ export interface GuardedCallbackContext extends CallbackContext {
 export interface GuardedCallbackState extends GuardedCallbackContext {
   creditApplied: boolean;
   inBooks: bigint;
+  /** Of `inBooks`, what operations the body started on the refund path took over (see startGuardedCall). */
+  booksReused?: bigint;
+  /** A refusal startGuardedCall threw on the refund path: the body fails with it even if it caught it. */
+  refusal?: Error;
 }
 
 /**

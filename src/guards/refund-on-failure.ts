@@ -16,7 +16,7 @@ import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
-import { isCallbackContext, makeCallbackContext, setRefundPathBody, type GuardedCallbackState } from "../core/callback-context";
+import { isCallbackContext, makeCallbackContext, setRefundPathBody, refundPathBody, type GuardedCallbackState } from "../core/callback-context";
 import { assertPrivateCallback, type PrivateCallbackParameters } from "./private-callback";
 
 /**
@@ -186,23 +186,30 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
           const staked = () => assertStorageStaked(name);
           const balanceBefore = near.accountBalance();
-          if (!succeeded) setRefundPathBody(state);
-          const unit = runAsUnit(this, () => {
-            const value = inner.call(this, args, state);
-            if (succeeded && op.credit > 0n && !state.creditApplied) {
-              throw new GuardError(
-                "ERR_CREDIT_NOT_APPLIED",
-                `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
-              );
-            }
-            staked();
-            // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so money it
-            // attaches on the refund path is refused like any other; near-sdk-js's onReturn then only marks
-            // it as the result (the built promise keeps its index).
-            if (isNearPromise(value)) value.build();
-            return value;
-          }, staked, refuseMoney);
-          setRefundPathBody(null);
+          const outerPath = refundPathBody();
+          setRefundPathBody(succeeded ? null : state);
+          let unit: ReturnType<typeof runAsUnit>;
+          try {
+            unit = runAsUnit(this, () => {
+              const value = inner.call(this, args, state);
+              // A refusal is sticky: a body that caught startGuardedCall's ERR_BODY_MOVED_MONEY still fails.
+              if (state.refusal) throw state.refusal;
+              if (succeeded && op.credit > 0n && !state.creditApplied) {
+                throw new GuardError(
+                  "ERR_CREDIT_NOT_APPLIED",
+                  `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
+                );
+              }
+              staked();
+              // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so money it
+              // attaches on the refund path is refused like any other; near-sdk-js's onReturn then only marks
+              // it as the result (the built promise keeps its index).
+              if (isNearPromise(value)) value.build();
+              return value;
+            }, staked, refuseMoney);
+          } finally {
+            setRefundPathBody(outerPath);
+          }
           // Money that left past the wrappers (a host function the contract saved before the guard ran):
           // the balance tells. The call panics and is rolled back with it; the operation waits for expiry.
           if (!succeeded && near.accountBalance() < balanceBefore) {

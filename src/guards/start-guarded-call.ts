@@ -213,16 +213,22 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   // On a refund path the guard already pays the user back with the money that came back: a new
   // operation started there that owes a refund it does not send with its calls would pay it again
   // (REVIEW3-1), unless the body took the refund over in its books (ctx.refundInBooks()).
+  // Each such operation may owe at most what is left of the refund the body took over in its books.
   const onRefundPath = refundPathBody();
-  if (onRefundPath && onRefundPath.inBooks === 0n) {
+  if (onRefundPath) {
     let sent = 0n;
     for (const x of prepared) sent += x.deposit;
-    if (refund > sent) {
-      throw new GuardError(
+    const owed = refund > sent ? refund - sent : 0n;
+    const left = onRefundPath.inBooks - (onRefundPath.booksReused ?? 0n);
+    if (owed > left) {
+      const error = new GuardError(
         "ERR_BODY_MOVED_MONEY",
-        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes a refund of ${refund} but sends ${sent}: the guard already pays ${onRefundPath.op.account} back, so the body is undone and the flow settles as a plain refund. Call ctx.refundInBooks() first if the new operation takes the refund over, or start it from the success path.`,
+        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes a refund of ${refund} but sends ${sent}, and only ${left} of the refund was taken over in the books (ctx.refundInBooks()): the guard already pays ${onRefundPath.op.account} back, so the body is undone and the flow settles as a plain refund.`,
       );
+      onRefundPath.refusal = error;
+      throw error;
     }
+    onRefundPath.booksReused = (onRefundPath.booksReused ?? 0n) + owed;
   }
   // Every parameter is checked here, before the gas check and before anything is written: a string
   // would be iterated per character, NaN would throw a RangeError from BigInt, a negative margin would
