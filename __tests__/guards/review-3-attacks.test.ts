@@ -60,10 +60,10 @@ describe("ctx.refundInBooks() misuse does not cost the user or the contract", ()
 });
 
 describe("gas measured at the first guard", () => {
-  test("400 kB of caller-chosen callback arguments (they inflate near.usedGas() at the first guard of the start, the callback and, through it, the bounce check's static gas): the refund is paid in the callback, the check runs, alice gets exactly 5 NEAR back", async () => {
+  test("400 kB (40 kB on wasm, where QuickJS parsing 400 kB of JSON twice costs more than the 300 Tgas) of caller-chosen callback arguments (they inflate near.usedGas() at the first guard of the start, the callback and, through it, the bounce check's static gas): the refund is paid in the callback, the check runs, alice gets exactly 5 NEAR back", async () => {
     const t = await payer3Setup();
     const [aliceBefore, payerBefore] = [(await t.alice.balance()).total, (await t.payer.balance()).total];
-    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "x".repeat(400_000) }, { attachedDeposit: FIVE, gas: GAS });
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "x".repeat(t.worker.chain.engine === "wasm" ? 40_000 : 400_000) }, { attachedDeposit: FIVE, gas: GAS });
     expect(events(r, "refund_deferred")).toEqual([]);
     expect(events(r, "refund_sent").map((e) => e.data.amount)).toEqual([FIVE.toString()]);
     // The callback, then the bounce check (on_flow again), both succeeded.
