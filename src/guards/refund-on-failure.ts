@@ -27,15 +27,19 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
   /**
    * Decides whether the awaited call(s) succeeded. Default: every outcome has status `"success"`. If it
    * throws, the flow counts as failed. Judge by whether money moved, not by a value the callee could
-   * return oddly: a callee that kept the deposit and returned garbage still succeeded.
+   * return oddly: a callee that kept the deposit and returned garbage still succeeded. It must not move
+   * money: what it sends counts against the refund path's balance check (the callback panics), and a
+   * `startGuardedCall` in it that owes more than it sends is refused (the flow counts as failed).
    */
   succeeded?: (results: readonly PromiseOutcome[]) => boolean;
   /**
    * Runs when the flow did not succeed (failed verdict, or the body threw) and not everything the flow
    * sent came back: a callee kept a deposit (its call succeeded), or part of `op.refund` cannot be paid
    * from money that came back. The guard has already decided to refund `ctx.paid`; the hook takes over
-   * the rest in the contract's own books, e.g. credits the user what a callee kept for them. It runs as a
-   * unit (its writes are undone if it throws). If it returns, the flow settles (`compensated`); if it
+   * the rest in the contract's own books, e.g. credits the user what a callee kept for them: it never
+   * moves money (a Transfer, a deposit, a flow owing more than it sends is refused with
+   * ERR_BODY_MOVED_MONEY, as if it threw; money sent past the guard's wrappers panics the callback). It runs
+   * as a unit (its writes are undone if it throws). If it returns, the flow settles (`compensated`); if it
    * throws, or there is no hook, the operation is kept for reconciliation (`reconcile_required`) and the
    * owner decides with `expireOperation`. The staged credit is not applied on this path.
    */
@@ -154,11 +158,24 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             emitGuardEvent("stale_callback", { op: (id as string).slice(0, 300), external: callback.allSucceeded ? "success" : "failure" });
             return undefined;
           }
-          let succeeded = false;
-          try {
-            succeeded = parameters.succeeded ? parameters.succeeded(callback.results) === true : callback.allSucceeded;
-          } catch (_e) {
-            succeeded = false;
+          // Before the verdict: a verdict that moved money (with a host function saved at load) is caught
+          // by the balance check below like the body.
+          const balanceBefore = near.accountBalance();
+          let succeeded = callback.allSucceeded;
+          const verdict = parameters.succeeded;
+          if (verdict) {
+            // The verdict does not know the path yet: a flow it starts that owes a refund it does not send is
+            // refused as on a refund path (it would pay that refund again), and a refusal fails the verdict.
+            const judging = { op, inBooks: 0n } as GuardedCallbackState;
+            const outer = refundPathBody();
+            setRefundPathBody(judging);
+            try {
+              succeeded = verdict(callback.results) === true && !judging.refusal;
+            } catch (_e) {
+              succeeded = false;
+            } finally {
+              setRefundPathBody(outer);
+            }
           }
           const state: GuardedCallbackState = makeCallbackContext({
             results: callback.results,
@@ -185,7 +202,6 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // Storage staking is checked like gas: before the body's first promise and at its end, so a body
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
           const staked = () => assertStorageStaked(name);
-          const balanceBefore = near.accountBalance();
           const outerPath = refundPathBody();
           setRefundPathBody(succeeded ? null : state);
           let unit: ReturnType<typeof runAsUnit>;
@@ -239,7 +255,26 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             inBooks: unit.ok ? state.inBooks : 0n,
             compensate: compensate
               ? (ctx) => {
-                  const done = runAsUnit(this, () => compensate(this, ctx));
+                  // The hook takes over in the books what did not come back: nothing more may leave the
+                  // contract. Money actions are refused, a flow owing a refund it does not send is refused
+                  // by startGuardedCall (as on a refund-path body, with nothing taken over in the books),
+                  // and money sent past the wrappers panics the call.
+                  const hook = { op, inBooks: 0n } as GuardedCallbackState;
+                  const before = near.accountBalance();
+                  const outer = refundPathBody();
+                  setRefundPathBody(hook);
+                  let done: ReturnType<typeof runAsUnit>;
+                  try {
+                    done = runAsUnit(this, () => {
+                      compensate(this, ctx);
+                      if (hook.refusal) throw hook.refusal;
+                    }, undefined, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`));
+                  } finally {
+                    setRefundPathBody(outer);
+                  }
+                  if (near.accountBalance() < before) {
+                    throw new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} moved ${before - near.accountBalance()} yoctoNEAR for ${op.id} past the guard's checks; the call is rolled back and ${op.id} waits for expiry.`);
+                  }
                   if (!done.ok) {
                     emitGuardEvent("callback_failed", { op: op.id, error: describeError(done.error), external: succeeded ? "success" : "failure", panicked: done.promisesCreated, stage: "compensate" });
                     if (done.promisesCreated) throw done.error;
