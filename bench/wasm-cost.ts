@@ -27,6 +27,7 @@ import { measured, round, sectionFailed, unavailable, type Figure, type SectionR
 import { stakingWorld, STAKING_SOURCES, VALIDATOR_SOURCE, DEPOSIT, FLOW_GAS, type StakingKind } from "./staking-world.js";
 import { SIZE_FIXTURES, SIZE_DIR, type SizeFixture } from "./contract-size.js";
 import { info } from "./log.js";
+import { guardBytesByFile, loadCostModel } from "./guard-bytes.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SWEEP = path.join(here, "contracts", "reserve-sweep.ts");
@@ -55,6 +56,8 @@ export async function wasmBytes(source: string): Promise<number> {
 
 interface FlowGas {
   total: bigint;
+  /** `get_balance` called as a transaction after the flow: a call that runs no guard, only loads the contract. */
+  plainCall: ExecutionOutcome;
   callback: ExecutionOutcome;
   receipts: ExecutionOutcome[];
 }
@@ -68,7 +71,8 @@ async function flowGas(kind: StakingKind, path: "success" | "failure"): Promise<
   const refunded = r.receiptsOutcome.some((o) => o.executorId === alice.accountId && o.predecessorId === staking.accountId);
   if (credited !== (path === "success" ? DEPOSIT : 0n) || refunded !== (path === "failure")) throw new Error(`${kind} ${path}: credited ${credited}, refunded ${refunded}`);
   const total = r.receiptsOutcome.reduce((s, o) => s + o.gasBurnt, r.transactionOutcome.gasBurnt);
-  return { total, callback: r.receiptsOutcome.find((o) => o.methodName === "on_staked")!, receipts: r.receiptsOutcome.filter((o) => o.gasBurnt > 0n) };
+  const plain = await alice.callRaw(staking, "get_balance", { account_id: alice.accountId }, { gas: FLOW_GAS });
+  return { total, plainCall: plain.receiptsOutcome[0], callback: r.receiptsOutcome.find((o) => o.methodName === "on_staked")!, receipts: r.receiptsOutcome.filter((o) => o.gasBurnt > 0n) };
 }
 
 function receiptLine(o: ExecutionOutcome): string {
@@ -186,6 +190,13 @@ export async function measureWasmCost(): Promise<SectionResult> {
     (Object.keys(SIZE_FIXTURES) as SizeFixture[]).filter((k) => k !== "minimal").map((k) => `${k} +${sizes[k] - sizes.minimal}`).join(", ") + ` (minimal ${sizes.minimal.toLocaleString("en-US")} B)`,
   ]);
 
+  info("wasm cost: the guards' bytecode by source file");
+  const byFile = await guardBytesByFile(STAKING_SOURCES.guarded, STAKING_SOURCES.handwritten);
+  details.push([
+    `staking pair, QuickJS bytecode guarded / hand-written: ${byFile.guarded.toLocaleString("en-US")} / ${byFile.plain.toLocaleString("en-US")} B; the guards' by file (bytes, top-level + nested functions)`,
+    byFile.rows.map((r) => `${r.file.replace(/^src\//, "")} ${r.bytes.toLocaleString("en-US")} (${r.topFunctions}+${r.nestedFunctions})`).join("; "),
+  ]);
+
   const flows = {} as Record<`${StakingKind}-${"success" | "failure"}`, FlowGas>;
   for (const kind of ["guarded", "handwritten"] as const) {
     for (const p of ["success", "failure"] as const) {
@@ -200,6 +211,21 @@ export async function measureWasmCost(): Promise<SectionResult> {
   figures.callbackGasGuarded = measured(round(T(flows["guarded-failure"].callback.gasBurnt), 3));
   figures.callbackGasHandwritten = measured(round(T(flows["handwritten-failure"].callback.gasBurnt), 3));
   for (const [name, f] of Object.entries(flows)) details.push([`${name} flow: ${tg(f.total)}`, f.receipts.map(receiptLine).join("; ")]);
+  const load = (k: StakingKind) => flows[`${k}-success`].plainCall;
+  details.push([
+    "a call that runs no guard (get_balance as a transaction), guarded / hand-written: loading the guards' code, paid by every call",
+    `${tg(load("guarded").gasBurnt)} / ${tg(load("handwritten").gasBurnt)} (instructions ${tg(profileOf(load("guarded"), "WASM_INSTRUCTION"))} / ${tg(profileOf(load("handwritten"), "WASM_INSTRUCTION"))}): +${tg(load("guarded").gasBurnt - load("handwritten").gasBurnt)} per call`,
+  ]);
+  info("wasm cost: what loading costs per byte and per function");
+  const model = await loadCostModel();
+  const functions = byFile.rows.reduce((s, r) => s + r.topFunctions + r.nestedFunctions, 0);
+  const tops = byFile.rows.reduce((s, r) => s + r.topFunctions, 0);
+  const bytesOfGuards = byFile.guarded - byFile.plain;
+  const predicted = model.perByte * bytesOfGuards + model.perFunction * functions + model.perTopFunction * tops;
+  details.push([
+    "loading cost per call (wasm instructions), from generated contracts",
+    `${(model.perByte / 1e6).toFixed(1)} Mgas per bytecode byte, ${(model.perFunction / 1e9).toFixed(2)} Ggas per function, ${(model.perTopFunction / 1e9).toFixed(2)} Ggas more per top-level function (${model.details}); for the guards' ${bytesOfGuards.toLocaleString("en-US")} B and ${functions} functions (${tops} top-level): ${(predicted / 1e12).toFixed(3)} T per call`,
+  ]);
   details.push(["settling callback, success path (guarded / hand-written)", `${tg(flows["guarded-success"].callback.gasBurnt)} / ${tg(flows["handwritten-success"].callback.gasBurnt)}`]);
 
   info("wasm cost: reserve sweep");
