@@ -243,6 +243,14 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             });
             state.inBooks = 0n;
             if (unit.promisesCreated) throw unit.error;
+            // The flow now settles on its refund path whatever the verdict said: money that left past the
+            // wrappers (no promise seen) would be paid again by the refund (REVIEW5-2).
+            if (succeeded && near.accountBalance() < balanceBefore) {
+              throw new GuardError(
+                "ERR_BODY_MOVED_MONEY",
+                `${name} moved ${balanceBefore - near.accountBalance()} yoctoNEAR past the guard's checks and then failed (${describeError(unit.error)}), so ${op.id} would settle on its refund path; the call is rolled back and ${op.id} waits for expiry.`,
+              );
+            }
           } else if (state.creditApplied) {
             emitGuardEvent("credit_applied", { op: op.id, account: op.account, amount: op.credit.toString() });
           }
@@ -265,10 +273,13 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                   setRefundPathBody(hook);
                   let done: ReturnType<typeof runAsUnit>;
                   try {
+                    // Storage staking is checked like the body's (REVIEW5-3): writes the contract cannot stake
+                    // for fail the hook as a unit instead of the whole callback (LackBalanceForState).
                     done = runAsUnit(this, () => {
                       compensate(this, ctx);
                       if (hook.refusal) throw hook.refusal;
-                    }, undefined, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`));
+                      staked();
+                    }, staked, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`));
                   } finally {
                     setRefundPathBody(outer);
                   }

@@ -218,12 +218,15 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   if (onRefundPath) {
     let sent = 0n;
     for (const x of prepared) sent += x.deposit;
-    const owed = refund > sent ? refund - sent : 0n;
+    // A staged credit is a promise of money too (REVIEW5-1): on success it is paid in the books while the
+    // guard has already refunded. Either the refund or the credit is paid, so the larger one counts.
+    const promised = credit > refund ? credit : refund;
+    const owed = promised > sent ? promised - sent : 0n;
     const left = onRefundPath.inBooks - (onRefundPath.booksReused ?? 0n);
     if (owed > left) {
       const error = new GuardError(
         "ERR_BODY_MOVED_MONEY",
-        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes a refund of ${refund} but sends ${sent}, and only ${left} of the refund was taken over in the books (ctx.refundInBooks()): the guard already pays ${onRefundPath.op.account} back, so the body is undone and the flow settles as a plain refund.`,
+        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes ${promised} (refund ${refund}, staged credit ${credit}) but sends ${sent}, and only ${left} of the refund was taken over in the books (ctx.refundInBooks()): the guard already pays ${onRefundPath.op.account} back, so the body is undone and the flow settles as a plain refund.`,
       );
       onRefundPath.refusal = error;
       throw error;
