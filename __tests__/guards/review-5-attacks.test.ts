@@ -1,9 +1,7 @@
 /**
  * Hostile review #5 (of main @ 25774eb): findings as tests that assert the SAFE behaviour, with exact
- * balances. They fail on 25774eb (the attack succeeds); excluded from the default run by jest.config.js
- * (`testPathIgnorePatterns`) until fixed. Run with
- * `NODE_OPTIONS=--experimental-vm-modules npx jest __tests__/guards/review-5-failing.test.ts --testPathIgnorePatterns=/node_modules/ --runInBand`.
- * Fixture: fixtures/review5-payer.ts. Write-up: notes/review-5.md.
+ * balances. They failed on 25774eb (the attack succeeded) and pass with the fix (REVIEW5-1/2/3, see
+ * docs/attacks.md rows 39–41). Fixture: fixtures/review5-payer.ts.
  */
 import path from "node:path";
 import { Worker, parseNEAR, TGAS, type Account, type TransactionResult } from "../../src/testing/index.js";
@@ -46,7 +44,7 @@ const failedOn = (r: TransactionResult, account: Account) => r.receiptsOutcome.f
 const book = (t: Payer5) => t.payer.view<string>("get_balance", { account_id: t.alice.accountId });
 const total = async (a: Account) => (await a.balance()).total;
 
-describe("REVIEW-5 findings (failing until fixed; kept out of the default run)", () => {
+describe("REVIEW5 (fixed): the guards never pay out more than came back, and compensate cannot freeze a flow", () => {
   test("REVIEW5-1: a refund-path body that re-queues the order owing no refund but keeping the staged credit (no deposit) is refused: alice is paid back once, never again through the books", async () => {
     const t = await payer5Setup();
     const before = { alice: await total(t.alice), payer: await total(t.payer), good: await total(t.good) };
