@@ -196,6 +196,7 @@ export async function measureWasmCost(): Promise<SectionResult> {
     `staking pair, QuickJS bytecode guarded / hand-written: ${byFile.guarded.toLocaleString("en-US")} / ${byFile.plain.toLocaleString("en-US")} B; the guards' by file (bytes, top-level + nested functions)`,
     byFile.rows.map((r) => `${r.file.replace(/^src\//, "")} ${r.bytes.toLocaleString("en-US")} (${r.topFunctions}+${r.nestedFunctions})`).join("; "),
   ]);
+  details.push(["of which error texts (strings over 24 characters and templates with values, in the guards' code)", `${byFile.messageBytes.toLocaleString("en-US")} B`]);
 
   const flows = {} as Record<`${StakingKind}-${"success" | "failure"}`, FlowGas>;
   for (const kind of ["guarded", "handwritten"] as const) {
