@@ -203,7 +203,9 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
           const staked = () => assertStorageStaked(name);
           const outerPath = refundPathBody();
-          setRefundPathBody(succeeded ? null : state);
+          // A success-path body called from inside a refund-path body (the contract calling its own guarded
+          // method) keeps the outer marker: it still runs on that refund path.
+          setRefundPathBody(succeeded ? outerPath : state);
           let unit: ReturnType<typeof runAsUnit>;
           try {
             unit = runAsUnit(this, () => {
