@@ -111,6 +111,20 @@ describe("operator counting", () => {
     expect(run(module, "legacy", "g", [3]).ops).toBe(17n);
   });
 
+  test("legacy rule charges what pwasm-utils charges: code after a nested block that branches back to its loop is paid on every iteration", () => {
+    // k(n): loop; block; local.get 0; i32.const 1; i32.sub; local.tee 0; br_if 1 (back to the loop); end;
+    //       i32.const 5; drop (runs once, when n reaches 0); end; local.get 0; end
+    const nested: Fn = { type: 1, export: "k", body: [0x03, 0x40, 0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x01, 0x0b, 0x41, 0x05, 0x1a, 0x0b, 0x20, 0x00, 0x0b] };
+    const module = assemble({ types, fns: [nested] });
+    for (const n of [1, 3, 10]) {
+      // Executed: loop + n × (local.get, i32.const, i32.sub, local.tee, br_if) + i32.const, drop + local.get.
+      expect(run(module, "current", "k", [n]).ops).toBe(BigInt(1 + 5 * n + 2 + 1));
+      // pwasm-utils' metered blocks: loop + local.get at entry, then per iteration block + 5 + the i32.const/drop
+      // after the block, merged into the loop's metered block although the taken br_if skips them.
+      expect(run(module, "legacy", "k", [n]).ops).toBe(BigInt(2 + 8 * n));
+    }
+  });
+
   test("past the limit the code traps at the next function entry or loop header", () => {
     const module = assemble({ types, fns: [loopy] });
     const r = run(module, "current", "g", [1_000_000], 100n);
