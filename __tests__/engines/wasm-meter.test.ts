@@ -3,7 +3,7 @@
  * nearcore's preparation (memory import, `env`-only imports), operator counting under both rules, the gas
  * limit trap, the WASI stub step, and the loud failures of the QuickJS fork edits and toolchain discovery.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { instrumentContract, METER_EXPORTS, PrepareError, type WasmOpCounting } from "../../src/testing/host/meter/instrument.js";
@@ -11,6 +11,7 @@ import { Writer, readImports, readSections, SECTION } from "../../src/testing/ho
 import { stubWasiImports } from "../../src/testing/loader/wasm/wasi-stub.js";
 import { prepareQuickJSSources, QuickJSSourceError } from "../../src/testing/loader/wasm/quickjs-fork.js";
 import { WasmToolchainError, WASM_APT_PACKAGES } from "../../src/testing/loader/wasm/errors.js";
+import { runTool } from "../../src/testing/loader/wasm/run-tool.js";
 
 const WA = (globalThis as unknown as { WebAssembly: any }).WebAssembly;
 
@@ -199,6 +200,22 @@ describe("loud failures", () => {
     writeFileSync(path.join(dir, "VERSION"), "2021-03-27\n");
     expect(() => prepareQuickJSSources(dir, path.join(dir, "out2"))).toThrow(QuickJSSourceError);
     expect(() => prepareQuickJSSources(dir, path.join(dir, "out3"))).toThrow('the edit "no CONFIG_PRINTF_RNDN on wasi" expects its anchor exactly once and found it 0 times');
+  });
+
+  test("a wasm-opt on PATH is hidden from the wasm clang only: the other build tools keep the whole PATH", async () => {
+    // Debian's binaryen puts wasm-opt in /usr/bin, beside `as`, which the host C compiler needs for qjsc.
+    const dir = mkdtempSync(path.join(tmpdir(), "wasm-opt-"));
+    writeFileSync(path.join(dir, "wasm-opt"), "#!/bin/sh\nexit 0\n");
+    chmodSync(path.join(dir, "wasm-opt"), 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${dir}${path.delimiter}${saved ?? ""}`;
+    try {
+      const seen = async (hideWasmOpt: boolean) => (await runTool("sh", ["-c", "echo $PATH"], { what: "sh", hideWasmOpt })).trim().split(path.delimiter);
+      expect(await seen(false)).toContain(dir);
+      expect(await seen(true)).not.toContain(dir);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   test("a missing toolchain names what is missing and the Debian packages to install", () => {

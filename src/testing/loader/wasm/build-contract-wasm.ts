@@ -66,7 +66,7 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
         "-o",
         "build/contract.wasm",
       ],
-      { cwd: work, what: "clang (builder.c + QuickJS → wasm32-wasi)" },
+      { cwd: work, what: "clang (builder.c + QuickJS → wasm32-wasi)", hideWasmOpt: true },
     )).catch((e: WasmBuildError) => {
       const clash = /methods\.h:\d+:\d+: error: (?:conflicting types|redefinition) (?:for|of) '([^']+)'/.exec(e.output);
       if (clash) {
