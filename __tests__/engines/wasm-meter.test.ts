@@ -12,6 +12,7 @@ import { stubWasiImports } from "../../src/testing/loader/wasm/wasi-stub.js";
 import { prepareQuickJSSources, QuickJSSourceError } from "../../src/testing/loader/wasm/quickjs-fork.js";
 import { WasmToolchainError, WASM_APT_PACKAGES } from "../../src/testing/loader/wasm/errors.js";
 import { runTool } from "../../src/testing/loader/wasm/run-tool.js";
+import { findBinaryenReencoder, reencodeWithBinaryen } from "../../src/testing/loader/wasm/binaryen-reencode.js";
 
 const WA = (globalThis as unknown as { WebAssembly: any }).WebAssembly;
 
@@ -186,6 +187,26 @@ describe("WASI stub step", () => {
     const instance = new WA.Instance(new WA.Module(stubbed), { env: { log: (x: number) => x } });
     expect(instance.exports.write()).toBe(76);
     expect(instance.exports.twice()).toBe(42);
+  });
+});
+
+describe("binaryen re-encoding (Debian toolchain with binaryen installed)", () => {
+  const reencoder = findBinaryenReencoder();
+  if (!reencoder) console.log("binaryen re-encoding test skipped: no native wasm-opt on PATH (apt-get install binaryen)");
+  (reencoder ? test : test.skip)("re-encoded by wasm-opt, a module runs the same operators under both rules and returns the same values", async () => {
+    // k(n): a loop around a nested block that branches back to it (see the legacy rule's test above).
+    const nested: Fn = { type: 1, export: "k", body: [0x03, 0x40, 0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x01, 0x0b, 0x41, 0x05, 0x1a, 0x0b, 0x20, 0x00, 0x0b] };
+    const module = assemble({ types, fns: [branchy, loopy, nested] });
+    const reencoded = await reencodeWithBinaryen(module, reencoder!, mkdtempSync(path.join(tmpdir(), "binaryen-")));
+    expect(Buffer.from(reencoded).equals(Buffer.from(module))).toBe(false);
+    for (const counting of ["current", "legacy"] as const) {
+      for (const [name, args] of [["f", []], ["g", [3]], ["k", [3]]] as const) {
+        const before = run(module, counting, name, [...args]);
+        const after = run(reencoded, counting, name, [...args]);
+        expect(after.result).toBe(before.result);
+        expect(after.ops).toBe(before.ops);
+      }
+    }
   });
 });
 
