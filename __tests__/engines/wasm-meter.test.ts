@@ -3,7 +3,7 @@
  * nearcore's preparation (memory import, `env`-only imports), operator counting under both rules, the gas
  * limit trap, the WASI stub step, and the loud failures of the QuickJS fork edits and toolchain discovery.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { instrumentContract, METER_EXPORTS, PrepareError, type WasmOpCounting } from "../../src/testing/host/meter/instrument.js";
@@ -11,6 +11,8 @@ import { Writer, readImports, readSections, SECTION } from "../../src/testing/ho
 import { stubWasiImports } from "../../src/testing/loader/wasm/wasi-stub.js";
 import { prepareQuickJSSources, QuickJSSourceError } from "../../src/testing/loader/wasm/quickjs-fork.js";
 import { WasmToolchainError, WASM_APT_PACKAGES } from "../../src/testing/loader/wasm/errors.js";
+import { runTool } from "../../src/testing/loader/wasm/run-tool.js";
+import { findBinaryenReencoder, reencodeWithBinaryen } from "../../src/testing/loader/wasm/binaryen-reencode.js";
 
 const WA = (globalThis as unknown as { WebAssembly: any }).WebAssembly;
 
@@ -111,6 +113,20 @@ describe("operator counting", () => {
     expect(run(module, "legacy", "g", [3]).ops).toBe(17n);
   });
 
+  test("legacy rule charges what pwasm-utils charges: code after a nested block that branches back to its loop is paid on every iteration", () => {
+    // k(n): loop; block; local.get 0; i32.const 1; i32.sub; local.tee 0; br_if 1 (back to the loop); end;
+    //       i32.const 5; drop (runs once, when n reaches 0); end; local.get 0; end
+    const nested: Fn = { type: 1, export: "k", body: [0x03, 0x40, 0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x01, 0x0b, 0x41, 0x05, 0x1a, 0x0b, 0x20, 0x00, 0x0b] };
+    const module = assemble({ types, fns: [nested] });
+    for (const n of [1, 3, 10]) {
+      // Executed: loop + n × (local.get, i32.const, i32.sub, local.tee, br_if) + i32.const, drop + local.get.
+      expect(run(module, "current", "k", [n]).ops).toBe(BigInt(1 + 5 * n + 2 + 1));
+      // pwasm-utils' metered blocks: loop + local.get at entry, then per iteration block + 5 + the i32.const/drop
+      // after the block, merged into the loop's metered block although the taken br_if skips them.
+      expect(run(module, "legacy", "k", [n]).ops).toBe(BigInt(2 + 8 * n));
+    }
+  });
+
   test("past the limit the code traps at the next function entry or loop header", () => {
     const module = assemble({ types, fns: [loopy] });
     const r = run(module, "current", "g", [1_000_000], 100n);
@@ -174,6 +190,26 @@ describe("WASI stub step", () => {
   });
 });
 
+describe("binaryen re-encoding (Debian toolchain with binaryen installed)", () => {
+  const reencoder = findBinaryenReencoder();
+  if (!reencoder) console.log("binaryen re-encoding test skipped: no native wasm-opt on PATH (apt-get install binaryen)");
+  (reencoder ? test : test.skip)("re-encoded by wasm-opt, a module runs the same operators under both rules and returns the same values", async () => {
+    // k(n): a loop around a nested block that branches back to it (see the legacy rule's test above).
+    const nested: Fn = { type: 1, export: "k", body: [0x03, 0x40, 0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x01, 0x0b, 0x41, 0x05, 0x1a, 0x0b, 0x20, 0x00, 0x0b] };
+    const module = assemble({ types, fns: [branchy, loopy, nested] });
+    const reencoded = await reencodeWithBinaryen(module, reencoder!, mkdtempSync(path.join(tmpdir(), "binaryen-")));
+    expect(Buffer.from(reencoded).equals(Buffer.from(module))).toBe(false);
+    for (const counting of ["current", "legacy"] as const) {
+      for (const [name, args] of [["f", []], ["g", [3]], ["k", [3]]] as const) {
+        const before = run(module, counting, name, [...args]);
+        const after = run(reencoded, counting, name, [...args]);
+        expect(after.result).toBe(before.result);
+        expect(after.ops).toBe(before.ops);
+      }
+    }
+  });
+});
+
 describe("loud failures", () => {
   test("QuickJS sources that are not 2021-03-27 as qjsc@0.3.0 ships them fail the fork edits by name", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "qjs-"));
@@ -185,6 +221,22 @@ describe("loud failures", () => {
     writeFileSync(path.join(dir, "VERSION"), "2021-03-27\n");
     expect(() => prepareQuickJSSources(dir, path.join(dir, "out2"))).toThrow(QuickJSSourceError);
     expect(() => prepareQuickJSSources(dir, path.join(dir, "out3"))).toThrow('the edit "no CONFIG_PRINTF_RNDN on wasi" expects its anchor exactly once and found it 0 times');
+  });
+
+  test("a wasm-opt on PATH is hidden from the wasm clang only: the other build tools keep the whole PATH", async () => {
+    // Debian's binaryen puts wasm-opt in /usr/bin, beside `as`, which the host C compiler needs for qjsc.
+    const dir = mkdtempSync(path.join(tmpdir(), "wasm-opt-"));
+    writeFileSync(path.join(dir, "wasm-opt"), "#!/bin/sh\nexit 0\n");
+    chmodSync(path.join(dir, "wasm-opt"), 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${dir}${path.delimiter}${saved ?? ""}`;
+    try {
+      const seen = async (hideWasmOpt: boolean) => (await runTool("sh", ["-c", "echo $PATH"], { what: "sh", hideWasmOpt })).trim().split(path.delimiter);
+      expect(await seen(false)).toContain(dir);
+      expect(await seen(true)).not.toContain(dir);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   test("a missing toolchain names what is missing and the Debian packages to install", () => {

@@ -10,10 +10,11 @@
  * - `current` (finite-wasm, `prepare_v2`/`v3` and NearVm, protocol ≥ 62): every operator costs 1 except `block`,
  *   `end` and `else`, which cost 0 (the `SimpleGasCostCfg` of nearcore's prepare code);
  * - `legacy` (pwasm-utils' `inject_gas_counter`, `prepare_v1`, what near-sdk-js's published 2023 benchmark ran
- *   on): `end` and `else` are free, everything else costs 1, so `block` costs 1 too. Its metered blocks are
- *   split at branches, so the count is the exact number of executed operators under that price list.
+ *   on): `end` and `else` are free, everything else costs 1, so `block` costs 1 too; charged where pwasm-utils
+ *   puts its metered blocks ({@link legacyMeteredBlocks}), which is the executed operators except after a
+ *   nested block that branches back to an enclosing loop: the code after that block is paid even when skipped.
  *
- * Both rules charge a straight-line segment's cost when the segment is entered (a segment starts at the
+ * The current rule charges a straight-line segment's cost when the segment is entered (a segment starts at the
  * function entry and after `loop`, `if`, `else`, `end`, `br`, `br_if`, `br_table`, `return` and `unreachable`).
  * The counter is an exported mutable i64 global `__ncg_ops`; at each function entry and loop header the code
  * compares it with `__ncg_limit` (set by the host from the gas left) and traps with `unreachable` past it, so
@@ -32,7 +33,7 @@ export type WasmOpCounting = "current" | "legacy";
 export const METER_EXPORTS = { ops: "__ncg_ops", limit: "__ncg_limit" } as const;
 
 /** Bumped whenever the instrumentation changes: part of the instrumented-module cache key. */
-export const METER_VERSION = "1";
+export const METER_VERSION = "2";
 
 /** A contract nearcore would refuse to prepare, with nearcore's `PrepareError` variant. */
 export class PrepareError extends Error {
@@ -153,9 +154,9 @@ function lebLength(bytes: Uint8Array): number {
 
 /** Rewrites one function body with a charge at each segment and a limit check at entry and loop headers. */
 function meterBody(body: Uint8Array, opsGlobal: number, limitGlobal: number, counting: WasmOpCounting): Uint8Array {
+  if (counting === "legacy") return meterBodyLegacy(body, opsGlobal, limitGlobal);
   const codeStart = skipLocals(body);
   const r = new Reader(body, codeStart);
-  const blockCost = counting === "legacy" ? 1 : 0;
   // Segments as [start, end, cost, checked] quadruples.
   const segments: number[] = [];
   let start = codeStart;
@@ -164,8 +165,7 @@ function meterBody(body: Uint8Array, opsGlobal: number, limitGlobal: number, cou
   while (!r.done) {
     const op = r.u8();
     skipImmediates(r, op);
-    if (op === OP.block) cost += blockCost;
-    else if (op !== OP.end && op !== OP.else) cost += 1;
+    if (op !== OP.block && op !== OP.end && op !== OP.else) cost += 1;
     if (endsSegment(op)) {
       segments.push(start, r.pos, cost, checked);
       start = r.pos;
@@ -189,5 +189,151 @@ function meterBody(body: Uint8Array, opsGlobal: number, limitGlobal: number, cou
     }
     w.bytes(body.subarray(segments[i], segments[i + 1]));
   }
+  return w.finish();
+}
+
+/** One metered block of pwasm-utils' algorithm: charged in full before the instruction at `start`. */
+interface MeteredBlock {
+  start: number;
+  cost: number;
+}
+
+/** A control block (function body, `block`, `loop`, `if`) on pwasm-utils' control stack. */
+interface ControlBlock {
+  /** Lowest stack index a forward branch inside this block targets (at most its own index). */
+  lowestForwardTarget: number;
+  active: MeteredBlock;
+  isLoop: boolean;
+}
+
+/**
+ * Where pwasm-utils' `inject_gas_counter` (nearcore `prepare_v1`, vendored as `instrument/gas`) puts its charges
+ * and how much each charges: every operator but `end` and `else` costs 1, a metered block is charged in full at
+ * its start. Blocks end at `if`, `loop`, `else`, `end` of a block a forward branch may leave, `br`, `br_if`,
+ * `br_table` and `return`; a `block` and the code after an inner control block's `end` join the enclosing metered
+ * block, and branches to a `loop` (backward) do not end it. So when a branch inside a nested block goes back to
+ * an enclosing loop, the operators after that nested block, already charged, do not run: the legacy rule
+ * charges more than the operators executed. `instructions[i]` is the opcode of instruction i, `labels[i]` its
+ * branch labels (br/br_if: one; br_table: default first, then the table).
+ */
+export function legacyMeteredBlocks(instructions: readonly number[], labels: ReadonlyMap<number, readonly number[]>): MeteredBlock[] {
+  const stack: ControlBlock[] = [];
+  const finalized: MeteredBlock[] = [];
+  const begin = (start: number, isLoop: boolean) => stack.push({ lowestForwardTarget: stack.length, active: { start, cost: 0 }, isLoop });
+  const finalizeMetered = (cursor: number) => {
+    const top = stack[stack.length - 1];
+    const closing = top.active;
+    top.active = { start: cursor + 1, cost: 0 };
+    if (stack.length > 1) {
+      const prev = stack[stack.length - 2].active;
+      if (closing.start === prev.start) {
+        prev.cost += closing.cost;
+        return;
+      }
+    }
+    if (closing.cost > 0) finalized.push(closing);
+  };
+  const finalizeControl = (cursor: number) => {
+    finalizeMetered(cursor);
+    const closing = stack.pop()!;
+    const closingIndex = stack.length;
+    if (stack.length === 0) return;
+    const top = stack[stack.length - 1];
+    top.lowestForwardTarget = Math.min(top.lowestForwardTarget, closing.lowestForwardTarget);
+    if (closing.lowestForwardTarget < closingIndex) finalizeMetered(cursor);
+  };
+  const branch = (cursor: number, targets: readonly number[]) => {
+    finalizeMetered(cursor);
+    const top = stack[stack.length - 1];
+    for (const t of targets) {
+      const target = stack[t];
+      if (!target) throw new WasmFormatError("a branch targets a label outside the function");
+      if (!target.isLoop) top.lowestForwardTarget = Math.min(top.lowestForwardTarget, t);
+    }
+  };
+  begin(0, false);
+  for (let cursor = 0; cursor < instructions.length; cursor++) {
+    const op = instructions[cursor];
+    if (stack.length === 0) throw new WasmFormatError("instructions after the function body's end");
+    const active = () => stack[stack.length - 1].active;
+    switch (op) {
+      case OP.block:
+        active().cost += 1;
+        begin(active().start, false);
+        break;
+      case OP.if:
+        active().cost += 1;
+        begin(cursor + 1, false);
+        break;
+      case OP.loop:
+        active().cost += 1;
+        begin(cursor + 1, true);
+        break;
+      case OP.end:
+        finalizeControl(cursor);
+        break;
+      case OP.else:
+        finalizeMetered(cursor);
+        break;
+      case OP.br:
+      case OP.brIf:
+      case OP.brTable: {
+        active().cost += 1;
+        const top = stack.length - 1;
+        branch(cursor, (labels.get(cursor) ?? []).map((l) => top - l));
+        break;
+      }
+      case OP.return:
+        active().cost += 1;
+        branch(cursor, [0]);
+        break;
+      default:
+        active().cost += 1;
+    }
+  }
+  return finalized.sort((a, b) => a.start - b.start);
+}
+
+/** The legacy rule: pwasm-utils' metered blocks (see {@link legacyMeteredBlocks}), limit checks at entry and loop headers. */
+function meterBodyLegacy(body: Uint8Array, opsGlobal: number, limitGlobal: number): Uint8Array {
+  const codeStart = skipLocals(body);
+  const r = new Reader(body, codeStart);
+  const positions: number[] = [];
+  const instructions: number[] = [];
+  const labels = new Map<number, number[]>();
+  while (!r.done) {
+    positions.push(r.pos);
+    const op = r.u8();
+    if (op === OP.br || op === OP.brIf) {
+      labels.set(instructions.length, [r.u32()]);
+    } else if (op === OP.brTable) {
+      const n = r.u32();
+      const table: number[] = [];
+      for (let i = 0; i < n; i++) table.push(r.u32());
+      labels.set(instructions.length, [r.u32(), ...table]);
+    } else {
+      skipImmediates(r, op);
+    }
+    instructions.push(op);
+  }
+  if (instructions[instructions.length - 1] !== OP.end) throw new WasmFormatError("a function body does not end with `end`");
+  const blocks = legacyMeteredBlocks(instructions, labels);
+  const w = new Writer(body.length + blocks.length * 16 + 32);
+  w.bytes(body.subarray(0, codeStart));
+  let b = 0;
+  for (let i = 0; i < instructions.length; i++) {
+    if (b < blocks.length && blocks[b].start === i) {
+      // ops += cost
+      w.u8(0x23).u32(opsGlobal).u8(0x42).s64(BigInt(blocks[b].cost)).u8(0x7c).u8(0x24).u32(opsGlobal);
+      b++;
+      if (b < blocks.length && blocks[b].start === i) throw new WasmFormatError("two metered blocks start at one instruction");
+    }
+    if (i === 0 || instructions[i - 1] === OP.loop) {
+      // if (ops > limit) unreachable
+      w.u8(0x23).u32(opsGlobal).u8(0x23).u32(limitGlobal).u8(0x56).u8(0x04).u8(0x40).u8(0x00).u8(0x0b);
+    }
+    w.bytes(body.subarray(positions[i], i + 1 < positions.length ? positions[i + 1] : body.length));
+  }
+  if (b !== blocks.length) throw new WasmFormatError("a metered block starts after the function body");
   return w.finish();
 }

@@ -2,7 +2,8 @@
  * A near-sdk-js bundle (the rollup step's output, {@link ContractBundle}) → the contract wasm, exactly as
  * `near-sdk-js build` 2.0.0 makes it: qjsc bytecode (`code.h`) → `methods.h` (one `DEFINE_NEAR_METHOD` per
  * export) → builder.c + QuickJS compiled with clang for wasm32-wasi (`-Oz -flto`, 256 KiB stack) → WASI
- * imports stubbed. QuickJS itself is compiled once per toolchain to LTO bitcode, so a contract costs one qjsc
+ * imports stubbed (and, on the Debian toolchain with binaryen installed, re-encoded by binaryen as near-sdk-js's
+ * wasi-stub does). QuickJS itself is compiled once per toolchain to LTO bitcode, so a contract costs one qjsc
  * run, one small compile and the LTO link. Results are cached by content hash (toolchain + builder.c +
  * bundle) and shared across processes and runs.
  */
@@ -14,6 +15,7 @@ import { WasmBuildError } from "./errors.js";
 import { runTool } from "./run-tool.js";
 import { linkNearSdkLayout, loadWasmToolchain, NEAR_SDK_CFLAGS, NEAR_SDK_LDFLAGS, NEAR_SDK_QUICKJS_DIR, type WasmToolchain } from "./toolchain.js";
 import { stubWasiImports } from "./wasi-stub.js";
+import { findBinaryenReencoder, reencodeWithBinaryen, type BinaryenReencoder } from "./binaryen-reencode.js";
 
 /** Bumped when the build recipe changes: part of every contract's cache key. */
 const BUILD_RECIPE_VERSION = "2";
@@ -38,7 +40,7 @@ function methodsHeader(methods: readonly string[]): string {
   return [...methods].sort().map((m) => `DEFINE_NEAR_METHOD(${m})\n`).join("");
 }
 
-async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Promise<void> {
+async function build(tc: WasmToolchain, bundle: ContractBundle, out: string, reencoder: BinaryenReencoder | null): Promise<void> {
   const work = path.join(tc.dir, "builds", `${path.basename(out, ".wasm")}.${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(path.join(work, "build"), { recursive: true });
@@ -66,7 +68,7 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
         "-o",
         "build/contract.wasm",
       ],
-      { cwd: work, what: "clang (builder.c + QuickJS → wasm32-wasi)" },
+      { cwd: work, what: "clang (builder.c + QuickJS → wasm32-wasi)", hideWasmOpt: true },
     )).catch((e: WasmBuildError) => {
       const clash = /methods\.h:\d+:\d+: error: (?:conflicting types|redefinition) (?:for|of) '([^']+)'/.exec(e.output);
       if (clash) {
@@ -82,6 +84,7 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
       wasm = readFileSync(path.join(work, "build", "contract.wasm"));
     } else {
       wasm = stubWasiImports(readFileSync(path.join(work, "build", "contract.wasm")));
+      if (reencoder) wasm = await reencodeWithBinaryen(wasm, reencoder, path.join(work, "build"));
     }
     writeFileAtomic(out, wasm);
   } finally {
@@ -100,7 +103,9 @@ async function build(tc: WasmToolchain, bundle: ContractBundle, out: string): Pr
 export function buildContractWasm(bundle: ContractBundle): Promise<ContractWasm> {
   const pending = (async (): Promise<ContractWasm> => {
     const tc = await loadWasmToolchain();
-    const key = hashParts(BUILD_RECIPE_VERSION, tc.id, readFileSync(tc.builderC), bundle.code, bundle.methods.join(","));
+    // near-sdk-js's own wasi-stub re-encodes already; the Debian toolchain does when binaryen is installed.
+    const reencoder = tc.stub.kind === "builtin" ? findBinaryenReencoder() : null;
+    const key = hashParts(BUILD_RECIPE_VERSION, tc.id, readFileSync(tc.builderC), bundle.code, bundle.methods.join(","), ...(reencoder ? [`binaryen:${reencoder.hash}`] : []));
     const existing = inProcess.get(key);
     if (existing) return existing;
     const out = path.join(tc.dir, "contracts", `${key.slice(0, 32)}.wasm`);
@@ -109,7 +114,7 @@ export function buildContractWasm(bundle: ContractBundle): Promise<ContractWasm>
       if (hit) return { wasm: new Uint8Array(hit), key, cached: true, buildMs: 0 };
       const start = performance.now();
       await withFileLock(out, async () => {
-        if (!readIfExists(out)) await build(tc, bundle, out);
+        if (!readIfExists(out)) await build(tc, bundle, out, reencoder);
       });
       return { wasm: new Uint8Array(readFileSync(out)), key, cached: false, buildMs: performance.now() - start };
     })();

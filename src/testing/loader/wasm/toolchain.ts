@@ -224,7 +224,7 @@ async function compileBitcode(plan: ToolchainPlan, quickjsDir: string, dir: stri
     await runTool(
       plan.cc[0],
       [...plan.cc.slice(1), ...NEAR_SDK_CFLAGS, ...plan.extraFlags.filter((x) => !x.startsWith("-Wl,")), `-I${NEAR_SDK_QUICKJS_DIR}`, "-I.", "-Wno-everything", "-c", `${NEAR_SDK_QUICKJS_DIR}/${f}`, "-o", obj],
-      { cwd: layout, what: `compiling ${f} to LTO bitcode` },
+      { cwd: layout, what: `compiling ${f} to LTO bitcode`, hideWasmOpt: true },
     );
     objects.push(obj);
   }
