@@ -57,13 +57,21 @@ export interface GuardedCallbackState extends GuardedCallbackContext {
 let refundPath: GuardedCallbackState | null = null;
 
 /**
- * Notes (or clears, with null) the callback state whose body runs on a refund path.
+ * Runs `fn` as code of the refund path of `state` (a refund-path body, or a hook that must not pay either),
+ * or, with null, under whatever marker is set now (a success-path body nested in a refund-path body stays
+ * on that path), and restores the marker after, whatever `fn` does.
  * @internal
- * @example setRefundPathBody(state); try { body(); } finally { setRefundPathBody(null); }
+ * @example const value = onRefundPath(succeeded ? null : state, () => inner.call(this, args, state));
  */
-export function setRefundPathBody(state: GuardedCallbackState | null): void {
+export function onRefundPath<T>(state: GuardedCallbackState | null, fn: () => T): T {
   "use strip";
-  refundPath = state;
+  const outer = refundPath;
+  refundPath = state ?? outer;
+  try {
+    return fn();
+  } finally {
+    refundPath = outer;
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
 import { installGuard, PENDING_LOCK_ON_CALLBACK, type GuardDecorator } from "../core/placement";
 import type { PromiseOutcome } from "../core/promise-outcomes";
-import { isCallbackContext, makeCallbackContext, setRefundPathBody, refundPathBody, type GuardedCallbackState } from "../core/callback-context";
+import { isCallbackContext, makeCallbackContext, onRefundPath, type GuardedCallbackState } from "../core/callback-context";
 import { assertPrivateCallback, type PrivateCallbackParameters } from "./private-callback";
 
 /**
@@ -167,14 +167,10 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             // The verdict does not know the path yet: a flow it starts that owes a refund it does not send is
             // refused as on a refund path (it would pay that refund again), and a refusal fails the verdict.
             const judging = { op, inBooks: 0n } as GuardedCallbackState;
-            const outer = refundPathBody();
-            setRefundPathBody(judging);
             try {
-              succeeded = verdict(callback.results) === true && !judging.refusal;
+              succeeded = onRefundPath(judging, () => verdict(callback.results)) === true && !judging.refusal;
             } catch (_e) {
               succeeded = false;
-            } finally {
-              setRefundPathBody(outer);
             }
           }
           const state: GuardedCallbackState = makeCallbackContext({
@@ -202,13 +198,10 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // Storage staking is checked like gas: before the body's first promise and at its end, so a body
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
           const staked = () => assertStorageStaked(name);
-          const outerPath = refundPathBody();
           // A success-path body called from inside a refund-path body (the contract calling its own guarded
           // method) keeps the outer marker: it still runs on that refund path.
-          setRefundPathBody(succeeded ? outerPath : state);
-          let unit: ReturnType<typeof runAsUnit>;
-          try {
-            unit = runAsUnit(this, () => {
+          const unit = onRefundPath(succeeded ? null : state, () =>
+            runAsUnit(this, () => {
               const value = inner.call(this, args, state);
               // A refusal is sticky: a body that caught startGuardedCall's ERR_BODY_MOVED_MONEY still fails.
               if (state.refusal) throw state.refusal;
@@ -224,10 +217,8 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
               // it as the result (the built promise keeps its index).
               if (isNearPromise(value)) value.build();
               return value;
-            }, staked, refuseMoney);
-          } finally {
-            setRefundPathBody(outerPath);
-          }
+            }, staked, refuseMoney),
+          );
           // Money that left past the wrappers (a host function the contract saved before the guard ran):
           // the balance tells. The call panics and is rolled back with it; the operation waits for expiry.
           if (!succeeded && near.accountBalance() < balanceBefore) {
@@ -271,20 +262,15 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                   // and money sent past the wrappers panics the call.
                   const hook = { op, inBooks: 0n } as GuardedCallbackState;
                   const before = near.accountBalance();
-                  const outer = refundPathBody();
-                  setRefundPathBody(hook);
-                  let done: ReturnType<typeof runAsUnit>;
-                  try {
-                    // Storage staking is checked like the body's (REVIEW5-3): writes the contract cannot stake
-                    // for fail the hook as a unit instead of the whole callback (LackBalanceForState).
-                    done = runAsUnit(this, () => {
+                  // Storage staking is checked like the body's (REVIEW5-3): writes the contract cannot stake
+                  // for fail the hook as a unit instead of the whole callback (LackBalanceForState).
+                  const done = onRefundPath(hook, () =>
+                    runAsUnit(this, () => {
                       compensate(this, ctx);
                       if (hook.refusal) throw hook.refusal;
                       staked();
-                    }, staked, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`));
-                  } finally {
-                    setRefundPathBody(outer);
-                  }
+                    }, staked, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`)),
+                  );
                   if (near.accountBalance() < before) {
                     throw new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} moved ${before - near.accountBalance()} yoctoNEAR for ${op.id} past the guard's checks; the call is rolled back and ${op.id} waits for expiry.`);
                   }
