@@ -5,7 +5,7 @@
 import { parseNEAR, TGAS } from "../../src/testing/index.js";
 import { events, guardKeys, gasPaid, rewards } from "./helpers.js";
 import { failureOf } from "../runtime/helpers.js";
-import { payer3Setup } from "./review-3-support.js";
+import { payer3Setup } from "./payer-support.js";
 
 const FIVE = parseNEAR("5");
 const GAS = 300n * TGAS;

@@ -4,39 +4,16 @@
  * verdict ran before the balance snapshot and outside the refund-path marker, and `compensate` ran with
  * neither the money refusal nor the marker. Exact balances, every engine.
  */
-import path from "node:path";
-import { Worker, parseNEAR, TGAS, type Account, type TransactionResult } from "../../src/testing/index.js";
-import { EXAMPLES, FIXTURES, events, guardKeys, gasPaid, rewards } from "./helpers.js";
+import { parseNEAR, TGAS, type Account, type TransactionResult } from "../../src/testing/index.js";
+import { events, guardKeys, gasPaid, rewards } from "./helpers.js";
 import { failureOf } from "../runtime/helpers.js";
+import { payerSetup, type PayerSetup } from "./payer-support.js";
 
 const FIVE = parseNEAR("5");
 const GAS = 300n * TGAS;
 
-interface Payer4 {
-  worker: Worker;
-  payer: Account;
-  /** Accepts and keeps every deposit. */
-  good: Account;
-  /** Refuses every call: the deposit comes back. */
-  bad: Account;
-  alice: Account;
-  gasPrice: bigint;
-}
-
-async function payer4Setup(): Promise<Payer4> {
-  const worker = await Worker.init();
-  const root = worker.rootAccount;
-  const good = await root.createSubAccount("good", { initialBalance: parseNEAR("10") });
-  await good.deploy(path.join(EXAMPLES, "validator.ts"));
-  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
-  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
-  await bad.call(bad, "set_mode", { mode: "fail" });
-  const payer = await root.createSubAccount("payer", { initialBalance: parseNEAR("50") });
-  await payer.deploy(path.join(FIXTURES, "review4-payer.ts"));
-  await payer.call(payer, "init", {});
-  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
-  return { worker, payer, good, bad, alice, gasPrice: worker.chain.config.gasPrice };
-}
+type Payer4 = PayerSetup;
+const payer4Setup = () => payerSetup("review4-payer.ts", { good: true });
 
 const failures = (r: TransactionResult) => events(r, "callback_failed").map((e) => [String(e.data.error).split(":")[0], e.data.stage ?? "body"]);
 const failedOnPayer = (t: Payer4, r: TransactionResult) => r.receiptsOutcome.filter((o) => o.executorId === t.payer.accountId && o.status.type === "Failure");

@@ -3,42 +3,16 @@
  * balances. They failed on 25774eb (the attack succeeded) and pass with the fix (REVIEW5-1/2/3, see
  * docs/attacks.md rows 39–41). Fixture: fixtures/review5-payer.ts.
  */
-import path from "node:path";
-import { Worker, parseNEAR, TGAS, type Account, type TransactionResult } from "../../src/testing/index.js";
-import { EXAMPLES, FIXTURES, events, guardKeys, gasPaid, rewards } from "./helpers.js";
+import { parseNEAR, TGAS, type Account, type TransactionResult } from "../../src/testing/index.js";
+import { events, guardKeys, gasPaid, rewards } from "./helpers.js";
 import { failureOf } from "../runtime/helpers.js";
+import { payerSetup, type PayerSetup } from "./payer-support.js";
 
 const FIVE = parseNEAR("5");
 const GAS = 300n * TGAS;
 
-interface Payer5 {
-  worker: Worker;
-  root: Account;
-  payer: Account;
-  /** Accepts and keeps every deposit. */
-  good: Account;
-  /** Refuses every call: the deposit comes back. */
-  bad: Account;
-  alice: Account;
-  seller: Account;
-  gasPrice: bigint;
-}
-
-async function payer5Setup(): Promise<Payer5> {
-  const worker = await Worker.init();
-  const root = worker.rootAccount;
-  const good = await root.createSubAccount("good", { initialBalance: parseNEAR("10") });
-  await good.deploy(path.join(EXAMPLES, "validator.ts"));
-  const bad = await root.createSubAccount("bad", { initialBalance: parseNEAR("10") });
-  await bad.deploy(path.join(EXAMPLES, "validator.ts"));
-  await bad.call(bad, "set_mode", { mode: "fail" });
-  const payer = await root.createSubAccount("payer", { initialBalance: parseNEAR("50") });
-  await payer.deploy(path.join(FIXTURES, "review5-payer.ts"));
-  await payer.call(payer, "init", {});
-  const alice = await root.createSubAccount("alice", { initialBalance: parseNEAR("100") });
-  const seller = await root.createSubAccount("seller", { initialBalance: parseNEAR("10") });
-  return { worker, root, payer, good, bad, alice, seller, gasPrice: worker.chain.config.gasPrice };
-}
+type Payer5 = PayerSetup;
+const payer5Setup = () => payerSetup("review5-payer.ts", { good: true, seller: true });
 
 const failedOn = (r: TransactionResult, account: Account) => r.receiptsOutcome.filter((o) => o.executorId === account.accountId && o.status.type === "Failure");
 const book = (t: Payer5) => t.payer.view<string>("get_balance", { account_id: t.alice.accountId });
