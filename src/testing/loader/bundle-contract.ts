@@ -17,7 +17,8 @@ import path from "node:path";
 import type { OutputChunk, Plugin, RollupCache, TransformPluginContext, TransformResult } from "rollup";
 import { assertGuardPlacement, placementCheckFingerprint } from "./placement-hook.js";
 import { checkoutSourceEntry, nearSdkToolchain, type NearSdkToolchain } from "./near-sdk-toolchain.js";
-import { cacheDir, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
+import { cacheDir, forgetTransformCaches, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
+import { seedModules } from "./bundle-seed.js";
 import { bundleProgress } from "./bundle-progress.js";
 import { buildInBundlerThread } from "./bundler-thread.js";
 
@@ -177,10 +178,13 @@ export interface BundleStats {
   transformed: number;
   /** Modules of the last pass that came from the cache. */
   cachedModules: number;
+  /** Of those, modules whose babel output came from the package's seed (`bundle-seed.ts`) in this process. */
+  fromSeed: number;
 }
 
 let lastStats: BundleStats | null = null;
 let transformCount = 0;
+const transformedIds = new Set<string>();
 
 /**
  * Statistics of the last `bundleContract` call in this process (null before the first).
@@ -215,6 +219,7 @@ function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null
     transform(code, id) {
       if (mustTransform && deferrable(id) && !mustTransform.has(id) && !isEager(id, eager)) return { code, map: null, meta: { [RAW_META]: true } };
       transformCount += 1;
+      transformedIds.add(id);
       return transform.call(this, code, id);
     },
     shouldTransformCachedModule({ id, meta }) {
@@ -328,13 +333,22 @@ async function runRollup(absolute: string, toolchain: NearSdkToolchain, cache: R
 
 let storeKeys = new Map<string, string>();
 
-function transformStore(toolchain: NearSdkToolchain): TransformCache {
+/**
+ * The transform cache of a toolchain (process-wide), seeded from the package's seed when it starts empty.
+ *
+ * @example
+ * transformStoreFor(nearSdkToolchain()).size; // modules held
+ */
+export function transformStoreFor(toolchain: NearSdkToolchain): TransformCache {
   let key = storeKeys.get(toolchain.sdkDir);
+  const fresh = !key;
   if (!key) {
     key = storeKey(toolchain.versions, toolchain.sdkDir);
     storeKeys.set(toolchain.sdkDir, key);
   }
-  return transformCacheFor(key);
+  const store = transformCacheFor(key);
+  if (fresh) store.seed(() => seedModules(toolchain));
+  return store;
 }
 
 /**
@@ -358,7 +372,7 @@ export async function prepareBundling(fromDir: string = process.cwd()): Promise<
       [toolchain.resolve("@babel/plugin-proposal-decorators"), { version: "legacy" }],
     ],
   });
-  transformStore(toolchain).forRollup();
+  transformStoreFor(toolchain).forRollup();
 }
 
 let deferSaves = false;
@@ -380,6 +394,7 @@ export function saveTransformCaches(): void {
 export function clearBundleMemoryCaches(): void {
   memoryCache.clear();
   storeKeys = new Map();
+  forgetTransformCaches();
 }
 
 /**
@@ -398,7 +413,7 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   // the TypeScript compiler); a cached bundle passed it, and the manifests' key names the checker's version.
   const cached = memoryCache.get(absolute);
   if (cached && filesUnchanged(cached.files)) {
-    lastStats = { source: "memory", passes: 0, transformed: 0, cachedModules: 0 };
+    lastStats = { source: "memory", passes: 0, transformed: 0, cachedModules: 0, fromSeed: 0 };
     return cached.bundle;
   }
   const pending = inFlight.get(absolute);
@@ -419,7 +434,7 @@ async function bundleUncached(absolute: string): Promise<ContractBundle> {
       const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { files: Record<string, string>; bundle: ContractBundle };
       if (filesUnchanged(manifest.files)) {
         memoryCache.set(absolute, manifest);
-        lastStats = { source: "manifest", passes: 0, transformed: 0, cachedModules: 0 };
+        lastStats = { source: "manifest", passes: 0, transformed: 0, cachedModules: 0, fromSeed: 0 };
         return manifest.bundle;
       }
     } catch {
@@ -455,8 +470,9 @@ export interface BuiltBundle {
 export async function buildBundle(absolute: string): Promise<BuiltBundle> {
   assertGuardPlacement(absolute);
   transformCount = 0;
+  transformedIds.clear();
   const toolchain = nearSdkToolchain(path.dirname(absolute));
-  const store = transformStore(toolchain);
+  const store = transformStoreFor(toolchain);
   const mustTransform = new Set<string>();
   let rendered = await runRollup(absolute, toolchain, store.forRollup(), mustTransform);
   let passes = 1;
@@ -472,7 +488,8 @@ export async function buildBundle(absolute: string): Promise<BuiltBundle> {
   store.absorb(rendered.cache);
   // Written when the bundler is idle (`saveTransformCaches`): serialising the store takes a while.
   if (!deferSaves) store.save();
-  const stats: BundleStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount };
+  const fromSeed = rendered.cache.modules.filter((m) => store.isSeeded(m.id) && !transformedIds.has(m.id) && m.meta?.[RAW_META] !== true).length;
+  const stats: BundleStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount, fromSeed };
 
   const code = rendered.code;
   const bundle: ContractBundle = { sourcePath: absolute, code, methods: exportedNames(code), hash: sha256Hex(code) };
@@ -519,12 +536,12 @@ export interface RenderedContract {
 export async function renderContract(sourcePath: string): Promise<RenderedContract> {
   const absolute = path.resolve(sourcePath);
   const toolchain = nearSdkToolchain(path.dirname(absolute));
-  const store = transformStore(toolchain);
+  const store = transformStoreFor(toolchain);
   // Babel's output for unchanged files is reused (babel is deterministic); every import is resolved again
   // by node-resolve alone, as near-sdk-js does.
   const transformed = store
     .forRollup()
-    .modules.filter((m) => m.meta?.[RAW_META] !== true)
+    .modules.filter((m) => m.meta?.[RAW_META] !== true && !store.isSeeded(m.id))
     .map((m) => ({ ...m, resolvedIds: {} }));
   const run = await runRollup(absolute, toolchain, { modules: transformed }, null, false);
   store.absorb(run.cache);
