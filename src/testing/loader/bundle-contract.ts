@@ -361,7 +361,10 @@ export async function prepareBundling(fromDir: string = process.cwd()): Promise<
   toolchain.require("@rollup/plugin-node-resolve");
   toolchain.require("@rollup/plugin-babel");
   const babel = toolchain.require("@babel/core") as { transformAsync(code: string, options: object): Promise<unknown> };
-  await babel.transformAsync("export {};", {
+  // A decorated TypeScript class, as a contract has: runs (and compiles) the TypeScript and legacy
+  // decorator transforms and builds their helpers once, ahead of the first contract.
+  const warmUp = "function d(..._: unknown[]): any {}\n@d\nexport class C {\n  n: number = 0;\n  @d\n  m(a: string): void {}\n}\n";
+  await babel.transformAsync(warmUp, {
     filename: path.join(fromDir, "near-callback-guards-warm-up.ts"),
     babelrc: false,
     configFile: false,
