@@ -6,7 +6,8 @@
  *
  * Three caches keep it fast: a contract whose files did not change is served from a manifest (memory, then
  * disk) keyed by the content hash of every file in its bundle; a new or changed contract reuses rollup's
- * cache of every module earlier builds transformed (`transform-cache.ts`); and on a cold cache the
+ * cache of every module earlier builds transformed (`transform-cache.ts`), which starts from the seed the
+ * package ships (`bundle-seed.ts`: babel's output for near-sdk-js and lodash-es); and on a cold cache the
  * dependencies' JavaScript skips babel until a first pass shows which of it ends up in the bundle (most of
  * lodash-es never does), which a second pass then transforms. The result is byte-identical to a plain
  * rollup + babel run (`renderContract`), which the tests check.
