@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 const [first, ...next] = process.argv.slice(2);
 const t0 = performance.now();
 // As a test starts: import the testing side, Worker.init(), deploy.
-const { bundleContract, clearBundleMemoryCaches } = await import("../src/testing/loader/bundle-contract.js");
+const { bundleContract, clearBundleMemoryCaches, lastBundleStats } = await import("../src/testing/loader/bundle-contract.js");
 const { Worker } = await import("../src/testing/index.js");
 await Worker.init();
 const loadedMs = performance.now() - t0;
@@ -21,8 +21,9 @@ async function timed(file: string): Promise<number> {
 }
 
 const coldMs = await timed(first);
+const coldStats = lastBundleStats();
 const nextMs: number[] = [];
 for (const f of next) nextMs.push(await timed(f));
 clearBundleMemoryCaches();
 const cachedMs = await timed(first);
-process.stdout.write(JSON.stringify({ loadedMs, coldMs, nextMs, cachedMs }) + "\n");
+process.stdout.write(JSON.stringify({ loadedMs, coldMs, coldStats, nextMs, cachedMs }) + "\n");

@@ -161,7 +161,7 @@ try {
   const info = JSON.parse(packed.stdout)[0];
   const tarball = path.join(tmp, info.filename);
   const files = info.files.map((f) => f.path);
-  for (const f of ["README.md", "CHANGELOG.md", "LICENSE", "package.json", "dist/index.js", "dist/index.d.ts", "dist/index.d.cts", "dist/node/index.cjs", "dist/node/index.js", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.ts", "dist/testing.d.cts", "dist/bin/near-callback-guards.js", "docs/conformance.md", "examples/staking/guarded.ts"]) {
+  for (const f of ["README.md", "CHANGELOG.md", "LICENSE", "package.json", "dist/index.js", "dist/index.d.ts", "dist/index.d.cts", "dist/node/index.cjs", "dist/node/index.js", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.ts", "dist/testing.d.cts", "dist/bin/near-callback-guards.js", "dist/bundle-seed.json", "docs/conformance.md", "examples/staking/guarded.ts"]) {
     check(`the tarball has ${f}`, files.includes(f));
   }
   check("the tarball has no sources or tests", !files.some((f) => f.startsWith("src/") || f.startsWith("__tests__/") || f.startsWith("bench/")), files.filter((f) => /^(src|__tests__|bench)\//.test(f)).join("\n"));
@@ -212,6 +212,24 @@ try {
       dir,
     );
     void req;
+    // The package's transform cache seed (dist/bundle-seed.json): a first bundle on an empty cache takes
+    // near-sdk-js's babel output from it when this install's babel packages are the build's.
+    const seedCache = mkdtempSync(path.join(tmp, `seed-cache-${name}-`));
+    const seeded = sh(
+      `node -e 'const t = require("near-callback-guards/testing"); t.bundleContract("src/validator.ts").then(() => console.log(JSON.stringify(t.lastBundleStats())), (e) => { console.error(e); process.exit(1); })'`,
+      dir,
+      { env: { NEAR_CALLBACK_GUARDS_CACHE_DIR: seedCache, NEAR_CALLBACK_GUARDS_QUIET: "1" } },
+    );
+    let seedStats = null;
+    try {
+      seedStats = JSON.parse(seeded.stdout.trim().split("\n").pop());
+    } catch {
+      /* reported below */
+    }
+    if (check("a first bundle on an empty cache", seeded.code === 0 && seedStats?.source === "rollup", seeded.stdout + seeded.stderr)) {
+      if (seedStats.fromSeed > 0) check(`it took ${seedStats.fromSeed} modules from the package's seed, ${seedStats.transformed} through babel (${(seeded.ms / 1000).toFixed(1)} s)`, true);
+      else log(`  ! the package's seed did not apply (${seedStats.transformed} modules through babel, ${(seeded.ms / 1000).toFixed(1)} s): this install's @babel/* or near-sdk-js versions differ from package-lock.json's; refresh them there (npm update) and rebuild`);
+    }
     runOk(
       "node: import() and require() share one testing instance",
       `node --input-type=module -e 'import { createRequire } from "node:module"; const require = createRequire(process.cwd() + "/x.js"); const g = await import("near-callback-guards"); const t = await import("near-callback-guards/testing"); if (t.Worker !== require("near-callback-guards/testing").Worker) process.exit(3); if (g.TGAS !== 10n ** 12n) process.exit(4);'`,

@@ -6,7 +6,8 @@
  *
  * Three caches keep it fast: a contract whose files did not change is served from a manifest (memory, then
  * disk) keyed by the content hash of every file in its bundle; a new or changed contract reuses rollup's
- * cache of every module earlier builds transformed (`transform-cache.ts`); and on a cold cache the
+ * cache of every module earlier builds transformed (`transform-cache.ts`), which starts from the seed the
+ * package ships (`bundle-seed.ts`: babel's output for near-sdk-js and lodash-es); and on a cold cache the
  * dependencies' JavaScript skips babel until a first pass shows which of it ends up in the bundle (most of
  * lodash-es never does), which a second pass then transforms. The result is byte-identical to a plain
  * rollup + babel run (`renderContract`), which the tests check.
@@ -17,7 +18,8 @@ import path from "node:path";
 import type { OutputChunk, Plugin, RollupCache, TransformPluginContext, TransformResult } from "rollup";
 import { assertGuardPlacement, placementCheckFingerprint } from "./placement-hook.js";
 import { checkoutSourceEntry, nearSdkToolchain, type NearSdkToolchain } from "./near-sdk-toolchain.js";
-import { cacheDir, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
+import { cacheDir, forgetTransformCaches, storeKey, transformCacheFor, type TransformCache } from "./transform-cache.js";
+import { seedModules } from "./bundle-seed.js";
 import { bundleProgress } from "./bundle-progress.js";
 import { buildInBundlerThread } from "./bundler-thread.js";
 
@@ -177,10 +179,13 @@ export interface BundleStats {
   transformed: number;
   /** Modules of the last pass that came from the cache. */
   cachedModules: number;
+  /** Of those, modules whose babel output came from the package's seed (`bundle-seed.ts`) in this process. */
+  fromSeed: number;
 }
 
 let lastStats: BundleStats | null = null;
 let transformCount = 0;
+const transformedIds = new Set<string>();
 
 /**
  * Statistics of the last `bundleContract` call in this process (null before the first).
@@ -215,6 +220,7 @@ function deferringBabel(inner: Plugin, mustTransform: ReadonlySet<string> | null
     transform(code, id) {
       if (mustTransform && deferrable(id) && !mustTransform.has(id) && !isEager(id, eager)) return { code, map: null, meta: { [RAW_META]: true } };
       transformCount += 1;
+      transformedIds.add(id);
       return transform.call(this, code, id);
     },
     shouldTransformCachedModule({ id, meta }) {
@@ -328,13 +334,22 @@ async function runRollup(absolute: string, toolchain: NearSdkToolchain, cache: R
 
 let storeKeys = new Map<string, string>();
 
-function transformStore(toolchain: NearSdkToolchain): TransformCache {
+/**
+ * The transform cache of a toolchain (process-wide), seeded from the package's seed when it starts empty.
+ *
+ * @example
+ * transformStoreFor(nearSdkToolchain()).size; // modules held
+ */
+export function transformStoreFor(toolchain: NearSdkToolchain): TransformCache {
   let key = storeKeys.get(toolchain.sdkDir);
+  const fresh = !key;
   if (!key) {
     key = storeKey(toolchain.versions, toolchain.sdkDir);
     storeKeys.set(toolchain.sdkDir, key);
   }
-  return transformCacheFor(key);
+  const store = transformCacheFor(key);
+  if (fresh) store.seed(() => seedModules(toolchain));
+  return store;
 }
 
 /**
@@ -347,7 +362,10 @@ export async function prepareBundling(fromDir: string = process.cwd()): Promise<
   toolchain.require("@rollup/plugin-node-resolve");
   toolchain.require("@rollup/plugin-babel");
   const babel = toolchain.require("@babel/core") as { transformAsync(code: string, options: object): Promise<unknown> };
-  await babel.transformAsync("export {};", {
+  // A decorated TypeScript class, as a contract has: runs (and compiles) the TypeScript and legacy
+  // decorator transforms and builds their helpers once, ahead of the first contract.
+  const warmUp = "function d(..._: unknown[]): any {}\n@d\nexport class C {\n  n: number = 0;\n  @d\n  m(a: string): void {}\n}\n";
+  await babel.transformAsync(warmUp, {
     filename: path.join(fromDir, "near-callback-guards-warm-up.ts"),
     babelrc: false,
     configFile: false,
@@ -358,7 +376,7 @@ export async function prepareBundling(fromDir: string = process.cwd()): Promise<
       [toolchain.resolve("@babel/plugin-proposal-decorators"), { version: "legacy" }],
     ],
   });
-  transformStore(toolchain).forRollup();
+  transformStoreFor(toolchain).forRollup();
 }
 
 let deferSaves = false;
@@ -380,6 +398,7 @@ export function saveTransformCaches(): void {
 export function clearBundleMemoryCaches(): void {
   memoryCache.clear();
   storeKeys = new Map();
+  forgetTransformCaches();
 }
 
 /**
@@ -398,7 +417,7 @@ export async function bundleContract(sourcePath: string): Promise<ContractBundle
   // the TypeScript compiler); a cached bundle passed it, and the manifests' key names the checker's version.
   const cached = memoryCache.get(absolute);
   if (cached && filesUnchanged(cached.files)) {
-    lastStats = { source: "memory", passes: 0, transformed: 0, cachedModules: 0 };
+    lastStats = { source: "memory", passes: 0, transformed: 0, cachedModules: 0, fromSeed: 0 };
     return cached.bundle;
   }
   const pending = inFlight.get(absolute);
@@ -419,7 +438,7 @@ async function bundleUncached(absolute: string): Promise<ContractBundle> {
       const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { files: Record<string, string>; bundle: ContractBundle };
       if (filesUnchanged(manifest.files)) {
         memoryCache.set(absolute, manifest);
-        lastStats = { source: "manifest", passes: 0, transformed: 0, cachedModules: 0 };
+        lastStats = { source: "manifest", passes: 0, transformed: 0, cachedModules: 0, fromSeed: 0 };
         return manifest.bundle;
       }
     } catch {
@@ -455,8 +474,9 @@ export interface BuiltBundle {
 export async function buildBundle(absolute: string): Promise<BuiltBundle> {
   assertGuardPlacement(absolute);
   transformCount = 0;
+  transformedIds.clear();
   const toolchain = nearSdkToolchain(path.dirname(absolute));
-  const store = transformStore(toolchain);
+  const store = transformStoreFor(toolchain);
   const mustTransform = new Set<string>();
   let rendered = await runRollup(absolute, toolchain, store.forRollup(), mustTransform);
   let passes = 1;
@@ -472,7 +492,8 @@ export async function buildBundle(absolute: string): Promise<BuiltBundle> {
   store.absorb(rendered.cache);
   // Written when the bundler is idle (`saveTransformCaches`): serialising the store takes a while.
   if (!deferSaves) store.save();
-  const stats: BundleStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount };
+  const fromSeed = rendered.cache.modules.filter((m) => store.isSeeded(m.id) && !transformedIds.has(m.id) && m.meta?.[RAW_META] !== true).length;
+  const stats: BundleStats = { source: "rollup", passes, transformed: transformCount, cachedModules: rendered.cache.modules.length - transformCount, fromSeed };
 
   const code = rendered.code;
   const bundle: ContractBundle = { sourcePath: absolute, code, methods: exportedNames(code), hash: sha256Hex(code) };
@@ -519,12 +540,12 @@ export interface RenderedContract {
 export async function renderContract(sourcePath: string): Promise<RenderedContract> {
   const absolute = path.resolve(sourcePath);
   const toolchain = nearSdkToolchain(path.dirname(absolute));
-  const store = transformStore(toolchain);
+  const store = transformStoreFor(toolchain);
   // Babel's output for unchanged files is reused (babel is deterministic); every import is resolved again
   // by node-resolve alone, as near-sdk-js does.
   const transformed = store
     .forRollup()
-    .modules.filter((m) => m.meta?.[RAW_META] !== true)
+    .modules.filter((m) => m.meta?.[RAW_META] !== true && !store.isSeeded(m.id))
     .map((m) => ({ ...m, resolvedIds: {} }));
   const run = await runRollup(absolute, toolchain, { modules: transformed }, null, false);
   store.absorb(run.cache);

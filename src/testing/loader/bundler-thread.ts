@@ -9,14 +9,19 @@
  * - bundling uses a second core while the test goes on.
  * `NEAR_CALLBACK_GUARDS_BUNDLE_THREAD=0` bundles in the calling thread instead (as does any thread that
  * cannot start a worker).
+ *
+ * In a project whose cache is empty (its first run), the thread starts as soon as the testing side is
+ * imported (`warmBundlerWhenCold`): loading rollup and babel then overlaps with loading the tests, before
+ * the first test's timeout runs.
  */
 import workerThreads from "node:worker_threads";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildBundle, ContractBundleError, type BuiltBundle } from "./bundle-contract.js";
 import { packageRoot } from "./near-sdk-toolchain.js";
+import { cacheDir } from "./transform-cache.js";
 
 /** What the worker sends back for a request. */
 export type BundlerReply = ({ id: number; ok: true; built: BuiltBundle } | { id: number; ok: false; error: SerializedError }) & {
@@ -157,3 +162,24 @@ export function buildInBundlerThread(absolute: string): Promise<BuiltBundle> {
     b.worker.postMessage({ id, file: absolute });
   });
 }
+
+/**
+ * Starts the bundler thread now when the project's cache holds no transform cache yet (a first run, whose
+ * first deploy will bundle): it loads rollup, babel and the seed while the tests are still being loaded.
+ * Does nothing otherwise (a project whose contracts are cached never starts the thread). Returns whether it
+ * started (or found) the thread.
+ *
+ * @example
+ * warmBundlerWhenCold(); // called once as the testing side loads
+ */
+export function warmBundlerWhenCold(): boolean {
+  if (!workerThreads.isMainThread) return false;
+  try {
+    if (readdirSync(cacheDir()).some((f) => f.startsWith("transforms-") && f.endsWith(".v8"))) return false;
+  } catch {
+    /* no cache directory yet: cold */
+  }
+  return bundler() !== null;
+}
+
+warmBundlerWhenCold();

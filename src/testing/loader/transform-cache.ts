@@ -56,6 +56,7 @@ export function storeKey(toolVersions: Record<string, string>, sdkDir: string): 
 /** Rollup modules by id, shared by every build in this process and persisted between processes. */
 export class TransformCache {
   private readonly modules = new Map<string, ModuleJSON>();
+  private readonly seededIds = new Set<string>();
   private loaded = false;
   private dirty = false;
 
@@ -75,6 +76,25 @@ export class TransformCache {
   get size(): number {
     this.load();
     return this.modules.size;
+  }
+
+  /**
+   * Fills an empty store (nothing on disk yet: a project's first bundle) with the package's seed
+   * (`bundle-seed.ts`); `modules` is only called then. A store that holds anything already got the seed's
+   * modules, or better ones, from an earlier run.
+   */
+  seed(modules: () => ModuleJSON[]): void {
+    this.load();
+    if (this.modules.size > 0) return;
+    for (const m of modules()) {
+      this.modules.set(m.id, m);
+      this.seededIds.add(m.id);
+    }
+  }
+
+  /** Whether the module with this id came from the seed in this process. */
+  isSeeded(id: string): boolean {
+    return this.seededIds.has(id);
   }
 
   /** Takes in the modules of a finished build (later builds win). */
@@ -127,6 +147,11 @@ export class TransformCache {
 }
 
 const stores = new Map<string, TransformCache>();
+
+/** Forgets every in-memory store (the disk copies stay): for measurements and tests of a cold start. */
+export function forgetTransformCaches(): void {
+  stores.clear();
+}
 
 /** The process-wide store for a key. */
 export function transformCacheFor(key: string): TransformCache {
