@@ -225,13 +225,14 @@ describe("loud failures", () => {
 
   test("a wasm-opt on PATH is hidden from the wasm clang only: the other build tools keep the whole PATH", async () => {
     // Debian's binaryen puts wasm-opt in /usr/bin, beside `as`, which the host C compiler needs for qjsc.
+    // The shell is named by its path: with binaryen installed, the hidden PATH has no /usr/bin (nor /bin).
     const dir = mkdtempSync(path.join(tmpdir(), "wasm-opt-"));
     writeFileSync(path.join(dir, "wasm-opt"), "#!/bin/sh\nexit 0\n");
     chmodSync(path.join(dir, "wasm-opt"), 0o755);
     const saved = process.env.PATH;
     process.env.PATH = `${dir}${path.delimiter}${saved ?? ""}`;
     try {
-      const seen = async (hideWasmOpt: boolean) => (await runTool("sh", ["-c", "echo $PATH"], { what: "sh", hideWasmOpt })).trim().split(path.delimiter);
+      const seen = async (hideWasmOpt: boolean) => (await runTool("/bin/sh", ["-c", "echo $PATH"], { what: "sh", hideWasmOpt })).trim().split(path.delimiter);
       expect(await seen(false)).toContain(dir);
       expect(await seen(true)).not.toContain(dir);
     } finally {
