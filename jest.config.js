@@ -15,7 +15,7 @@ export default {
   // The security review's open findings: each asserts the safe behaviour and fails until fixed (then it
   // moves into review-attacks.test.ts). Run it on purpose with
   // `npx jest __tests__/guards/review-failing.test.ts --testPathIgnorePatterns=/node_modules/`.
-  testPathIgnorePatterns: ["/node_modules/", "/__tests__/guards/review-failing\\.test\\.ts$", "/__tests__/guards/review-6-failing\\.test\\.ts$"],
+  testPathIgnorePatterns: ["/node_modules/", "/__tests__/guards/review-failing\\.test\\.ts$"],
   globalSetup: "<rootDir>/__tests__/sandbox/global-setup.ts",
   testTimeout: 60000,
   // One worker per core (jest's default leaves one core idle: on a 2-core machine it runs in band).

@@ -10,7 +10,7 @@ import { emitGuardEvent } from "../core/events";
 import { takeOperation } from "../core/operation-ledger";
 import { splitId } from "../core/operation-record";
 import { runAsUnit } from "../core/unit-of-work";
-import { assertStorageStaked } from "../core/storage-staking";
+import { assertStorageStaked, settlementReserve } from "../core/storage-staking";
 import { settleCallback, refundDue, type CompensationContext } from "../core/settlement";
 import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
@@ -197,7 +197,11 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                 );
           // Storage staking is checked like gas: before the body's first promise and at its end, so a body
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
-          const staked = () => assertStorageStaked(name);
+          // On the refund path the contract must still hold, after the body, the refund the guard pays (less
+          // what the body took over in its books) with its check record, and room for a waiting record
+          // (REVIEW6-1): measured before the body runs.
+          const reserve = succeeded ? null : settlementReserve(op, refundDue(op, callback.results));
+          const staked = () => assertStorageStaked(name, reserve && { refund: reserve.refund > state.inBooks ? reserve.refund - state.inBooks : 0n, bytes: reserve.bytes });
           // A success-path body called from inside a refund-path body (the contract calling its own guarded
           // method) keeps the outer marker: it still runs on that refund path.
           const unit = onRefundPath(succeeded ? null : state, () =>
@@ -262,14 +266,17 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                   // and money sent past the wrappers panics the call.
                   const hook = { op, inBooks: 0n } as GuardedCallbackState;
                   const before = near.accountBalance();
-                  // Storage staking is checked like the body's (REVIEW5-3): writes the contract cannot stake
-                  // for fail the hook as a unit instead of the whole callback (LackBalanceForState).
+                  // Storage staking is checked like the body's (REVIEW5-3), with the refund the guard still
+                  // pays (ctx.paid) kept aside (REVIEW6-1): writes the contract cannot stake for fail the hook
+                  // as a unit instead of the whole callback (LackBalanceForState, or no room to defer).
+                  const hookReserve = settlementReserve(op, ctx.paid);
+                  const hookStaked = () => assertStorageStaked(name, hookReserve);
                   const done = onRefundPath(hook, () =>
                     runAsUnit(this, () => {
                       compensate(this, ctx);
                       if (hook.refusal) throw hook.refusal;
-                      staked();
-                    }, staked, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`)),
+                      hookStaked();
+                    }, hookStaked, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`)),
                   );
                   if (near.accountBalance() < before) {
                     throw new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} moved ${before - near.accountBalance()} yoctoNEAR for ${op.id} past the guard's checks; the call is rolled back and ${op.id} waits for expiry.`);

@@ -1,8 +1,8 @@
 /**
  * Hostile review #6 (of main @ c28692b): findings as tests that assert the SAFE behaviour, with exact
- * balances. They FAIL on c28692b (the attack works there). Excluded from the default run (jest.config.js,
- * testPathIgnorePatterns); run with
- * `NODE_OPTIONS=--experimental-vm-modules npx jest __tests__/guards/review-6-failing.test.ts --testPathIgnorePatterns=/node_modules/ --runInBand`.
+ * balances. They failed on c28692b (the attack worked there) and pass with the fix: the storage check of the
+ * body and of `compensate` keeps aside the refund the guard still pays and its check record (docs/attacks.md
+ * row 42).
  * Fixture: fixtures/review6-payer.ts (review5-payer.ts plus mode "half_comp").
  */
 import { parseNEAR, TGAS, type Account, type TransactionResult } from "../../src/testing/index.js";
