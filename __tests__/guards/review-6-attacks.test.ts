@@ -49,3 +49,17 @@ describe("REVIEW6: compensate's storage check leaves room for what the settlemen
     expect(await total(t.good)).toBe(before.good + A / 2n + rewards([r], t.good.accountId));
   });
 });
+
+describe("review #6's note: guarded callbacks do not nest", () => {
+  test("a callback body that calls a guarded callback as a function, naming another operation, is refused (ERR_NOT_A_CALLBACK): the body fails as a unit and alice is refunded once", async () => {
+    const t = await payerSetup("review6-payer.ts");
+    const A = parseNEAR("1");
+    const before = { alice: await total(t.alice), payer: await total(t.payer) };
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "nested", other: "7:@bob.test.near" }, { attachedDeposit: A, gas: GAS });
+    expect(events(r, "callback_failed").map((e) => String(e.data.error).split(":")[0])).toEqual(["ERR_NOT_A_CALLBACK"]);
+    expect(events(r, "stale_callback")).toEqual([]);
+    expect(events(r, "refund_sent").map((e) => e.data.amount)).toEqual([A.toString()]);
+    expect(await total(t.alice)).toBe(before.alice - gasPaid([r], t.gasPrice));
+    expect(await total(t.payer)).toBe(before.payer + rewards([r], t.payer.accountId));
+  });
+});

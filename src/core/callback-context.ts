@@ -58,8 +58,8 @@ let refundPath: GuardedCallbackState | null = null;
 
 /**
  * Runs `fn` as code of the refund path of `state` (a refund-path body, or a hook that must not pay either),
- * or, with null, under whatever marker is set now (a success-path body nested in a refund-path body stays
- * on that path), and restores the marker after, whatever `fn` does.
+ * or, with null, under whatever marker is set now (none: guarded callbacks do not nest), and restores the
+ * marker after, whatever `fn` does.
  * @internal
  * @example const value = onRefundPath(succeeded ? null : state, () => inner.call(this, args, state));
  */

@@ -46,6 +46,9 @@ export interface WithRefundOnFailureParameters extends PrivateCallbackParameters
   compensate?: (contract: any, ctx: CompensationContext) => void;
 }
 
+/** True while a guarded callback of this contract runs (see the wrapper). */
+let settling = false;
+
 /** The test near-sdk-js's exporter uses to treat a method's result as a promise to return. */
 function isNearPromise(value: unknown): value is { build(): unknown } {
   return !!value && typeof value === "object" && (value as object).constructor !== undefined && (value as object).constructor.name === "NearPromise" && typeof (value as { build?: unknown }).build === "function";
@@ -127,8 +130,8 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
       "withRefundOnFailure",
       key,
       descriptor,
-      (inner, name) =>
-        function (this: object, args: unknown, context?: unknown) {
+      (inner, name) => {
+        const settle = function (this: object, args: unknown, context?: unknown) {
           if (isRefundCheck(args)) {
             handleRefundCheck(name, args);
             return undefined;
@@ -202,8 +205,6 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // (REVIEW6-1): measured before the body runs.
           const reserve = succeeded ? null : settlementReserve(op, refundDue(op, callback.results));
           const staked = () => assertStorageStaked(name, reserve && { refund: reserve.refund > state.inBooks ? reserve.refund - state.inBooks : 0n, bytes: reserve.bytes });
-          // A success-path body called from inside a refund-path body (the contract calling its own guarded
-          // method) keeps the outer marker: it still runs on that refund path.
           const unit = onRefundPath(succeeded ? null : state, () =>
             runAsUnit(this, () => {
               const value = inner.call(this, args, state);
@@ -290,7 +291,19 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
               : undefined,
           });
           return unit.ok ? unit.value : undefined;
-        },
+        };
+        // One guarded callback per call: a body that called another as a function could make it settle (or
+        // bounce-check) an operation of its choosing with this call's promise results.
+        return function (this: object, args: unknown, context?: unknown) {
+          if (settling) throw new GuardError("ERR_NOT_A_CALLBACK", `${name} was called from inside another guarded callback; guarded callbacks only run as their own receipt.`);
+          settling = true;
+          try {
+            return settle.call(this, args, context);
+          } finally {
+            settling = false;
+          }
+        };
+      },
       (inside) =>
         inside.indexOf("privateCallback") >= 0
           ? "@privateCallback(...) must be ABOVE @withRefundOnFailure(...)."
