@@ -13,7 +13,7 @@
  * Both figures were fitted on the `wasm` engine (the real near-sdk-js 2.0 wasm, metered per operator like
  * nearcore, current counting rule), WASM_INSTRUCTION + CONTRACT_LOADING of a view-like call, over a
  * minimal contract and the examples (bench/README.md, "Execution gas on vm and quickjs", lists each
- * contract and the residue, within −3.3 %…+7.9 %). What the method itself does beyond that is not measured: a
+ * contract and the residue, within −6.3 %…+6.5 %). What the method itself does beyond that is not measured: a
  * method with heavy JavaScript burns more on chain (test it on `engine: "wasm"`, or raise it with
  * `worker.setExecutionGas`).
  */
@@ -30,11 +30,11 @@ export interface ExecutionGasModel {
  * near-sdk-js 2.0 on nearcore's current counting rule, fitted on the wasm engine.
  *
  * @example
- * executionGasOf(bundle, NEAR_SDK_JS_2_EXECUTION_GAS); // ≈ 5.2 Tgas for a minimal contract (31.9k code characters)
+ * executionGasOf(bundle, NEAR_SDK_JS_2_EXECUTION_GAS); // ≈ 5.2 Tgas for a minimal contract (33.2k code characters)
  */
 export const NEAR_SDK_JS_2_EXECUTION_GAS: ExecutionGasModel = {
-  baseGas: 3_050_000_000_000n,
-  gasPerCodeChar: 66_500_000n,
+  baseGas: 3_130_000_000_000n,
+  gasPerCodeChar: 61_000_000n,
 };
 
 /**
