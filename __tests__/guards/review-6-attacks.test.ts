@@ -63,3 +63,24 @@ describe("review #6's note: guarded callbacks do not nest", () => {
     expect(await total(t.payer)).toBe(before.payer + rewards([r], t.payer.accountId));
   });
 });
+
+describe("review #7: the reserve never turns a deferral into a panic", () => {
+  test("a refund-path body that sends a money-free notification, then writes a record the refund's money would have to stake: the refund is deferred (refund_deferred), the callback does not panic, alice's money waits in the contract for a retry", async () => {
+    const t = await payerSetup("review6-payer.ts");
+    // 0.005 NEAR free: enough for the operation record and a refund check, not for a 1,000-byte record too.
+    const m = await t.payer.balance();
+    await t.payer.transfer(t.root, m.total - m.stateStaked - parseNEAR("0.005"));
+    t.worker.step();
+    t.worker.step();
+    const A = parseNEAR("1");
+    const before = { alice: await total(t.alice), payer: await total(t.payer) };
+    const r = await t.alice.callRaw(t.payer, "flow", { target: t.bad.accountId, mode: "notify_write:1000" }, { attachedDeposit: A, gas: GAS });
+    expect(failedOn(r, t.payer).map((f) => failureOf(f).message.split("\n")[0])).toEqual([]);
+    expect(events(r, "callback_failed")).toEqual([]);
+    expect(events(r, "refund_sent")).toEqual([]);
+    expect(events(r, "refund_deferred").map((e) => e.data.amount)).toEqual([A.toString()]);
+    expect(await total(t.alice)).toBe(before.alice - A - gasPaid([r], t.gasPrice));
+    expect(await total(t.payer)).toBe(before.payer + A + rewards([r], t.payer.accountId));
+  });
+});
+

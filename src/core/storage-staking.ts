@@ -18,8 +18,10 @@ const WAITING_SLACK = 64n;
 export interface SettlementReserve {
   /** The refund the guard pays right after (0 when it cannot be paid now and will be deferred). */
   refund: bigint;
-  /** Storage bytes settlement may still write: a waiting record, and the refund's check record. */
+  /** Storage bytes of the room a waiting record needs (a deferral, or reconciliation, writes one). */
   bytes: bigint;
+  /** Storage bytes of the refund's check record (0 when the refund is not paid now). */
+  check: bigint;
 }
 
 /**
@@ -34,7 +36,31 @@ export function settlementReserve(op: PendingOperation, due: bigint): Settlement
   "use strip";
   const check = due > 0n ? checkRecordBytes(op.account, due) : 0n;
   const payNow = due > 0n && spendable(check) >= due;
-  return { refund: payNow ? due : 0n, bytes: operationStorageBytes(op) + WAITING_SLACK + (payNow ? check : 0n) };
+  return { refund: payNow ? due : 0n, bytes: operationStorageBytes(op) + WAITING_SLACK, check: payNow ? check : 0n };
+}
+
+/**
+ * The storage checks of a body or hook run as a unit (runAsUnit's `beforePromise`, and `atEnd` at its end),
+ * against `reserve()` read when each runs. Until the body creates a promise a failed check fails it cleanly,
+ * so the whole reserve is checked; once a promise exists a failed check panics the callback (the operation
+ * then waits for expiry), so `atEnd` only checks the room of a waiting record: settlement defers a refund it
+ * cannot pay, and only writes that leave no room even for that panic.
+ * @internal
+ * @example const checks = storageChecks(name, () => reserve); runAsUnit(this, () => { body(); checks.atEnd(); }, checks.beforePromise);
+ */
+export function storageChecks(method: string, reserve: () => SettlementReserve | null): { beforePromise: () => void; atEnd: () => void } {
+  "use strip";
+  let promised = false;
+  return {
+    beforePromise: () => {
+      assertStorageStaked(method, reserve());
+      promised = true;
+    },
+    atEnd: () => {
+      const r = reserve();
+      assertStorageStaked(method, r && promised ? { refund: 0n, bytes: r.bytes, check: 0n } : r);
+    },
+  };
 }
 
 /**
@@ -55,7 +81,7 @@ export function settlementReserve(op: PendingOperation, due: bigint): Settlement
 export function assertStorageStaked(method: string, reserve?: SettlementReserve | null): void {
   "use strip";
   const refund = reserve ? reserve.refund : 0n;
-  const bytes = near.storageUsage() + (reserve ? reserve.bytes : 0n);
+  const bytes = near.storageUsage() + (reserve ? reserve.bytes + reserve.check : 0n);
   const need = bytes * near.storageByteCost() + refund;
   const have = near.accountBalance() + near.accountLockedBalance();
   if (have < need || near.accountBalance() < refund) {

@@ -10,7 +10,7 @@ import { emitGuardEvent } from "../core/events";
 import { takeOperation } from "../core/operation-ledger";
 import { splitId } from "../core/operation-record";
 import { runAsUnit } from "../core/unit-of-work";
-import { assertStorageStaked, settlementReserve } from "../core/storage-staking";
+import { settlementReserve, storageChecks } from "../core/storage-staking";
 import { settleCallback, refundDue, type CompensationContext } from "../core/settlement";
 import { isRefundCheck, handleRefundCheck } from "../core/refund-check";
 import { registerGuardedCallback, registerResultCount } from "../core/callback-registry";
@@ -105,6 +105,10 @@ function isNearPromise(value: unknown): value is { build(): unknown } {
  *   receipt that wakes the callback, so it normally arrives first, but nothing guarantees it under
  *   congestion: keep some liquid balance for refunds. Anyone can pay such a refund later with
  *   `retryDeferredRefund` (it only pays money that came back);
+ * - a guarded method called as a function by the contract's own code from a callback that is not guarded
+ *   (a plain near-sdk-js callback or a `@privateCallback`-only method): it would settle the operation it
+ *   names with that call's results. Never call a guarded method as a function (from inside a guarded
+ *   callback it is refused: ERR_NOT_A_CALLBACK);
  * - a callee that receives a deposit, keeps it, succeeds, and returns (`promise_return`) another call
  *   that fails: the callback only sees the returned promise's outcome, Failed, so it counts the deposit as
  *   come back and refunds the user from the contract's own balance while the callee kept it. No
@@ -204,7 +208,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // what the body took over in its books) with its check record, and room for a waiting record
           // (REVIEW6-1): measured before the body runs.
           const reserve = succeeded ? null : settlementReserve(op, refundDue(op, callback.results));
-          const staked = () => assertStorageStaked(name, reserve && { refund: reserve.refund > state.inBooks ? reserve.refund - state.inBooks : 0n, bytes: reserve.bytes });
+          const staked = storageChecks(name, () => reserve && { ...reserve, refund: reserve.refund > state.inBooks ? reserve.refund - state.inBooks : 0n });
           const unit = onRefundPath(succeeded ? null : state, () =>
             runAsUnit(this, () => {
               const value = inner.call(this, args, state);
@@ -216,13 +220,13 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                   `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
                 );
               }
-              staked();
+              staked.atEnd();
               // A returned NearPromise (a retry flow, a transfer) is built here, inside the unit, so money it
               // attaches on the refund path is refused like any other; near-sdk-js's onReturn then only marks
               // it as the result (the built promise keeps its index).
               if (isNearPromise(value)) value.build();
               return value;
-            }, staked, refuseMoney),
+            }, staked.beforePromise, refuseMoney),
           );
           // Money that left past the wrappers (a host function the contract saved before the guard ran):
           // the balance tells. The call panics and is rolled back with it; the operation waits for expiry.
@@ -271,13 +275,13 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                   // pays (ctx.paid) kept aside (REVIEW6-1): writes the contract cannot stake for fail the hook
                   // as a unit instead of the whole callback (LackBalanceForState, or no room to defer).
                   const hookReserve = settlementReserve(op, ctx.paid);
-                  const hookStaked = () => assertStorageStaked(name, hookReserve);
+                  const hookStaked = storageChecks(name, () => hookReserve);
                   const done = onRefundPath(hook, () =>
                     runAsUnit(this, () => {
                       compensate(this, ctx);
                       if (hook.refusal) throw hook.refusal;
-                      hookStaked();
-                    }, hookStaked, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`)),
+                      hookStaked.atEnd();
+                    }, hookStaked.beforePromise, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`)),
                   );
                   if (near.accountBalance() < before) {
                     throw new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} moved ${before - near.accountBalance()} yoctoNEAR for ${op.id} past the guard's checks; the call is rolled back and ${op.id} waits for expiry.`);
