@@ -188,8 +188,8 @@ describe("decoration-time placement checks", () => {
   });
 
   test("wrong order, duplicates and pendingLock on callbacks throw", () => {
-    expect(() => decorate([withRefundOnFailure(), privateCallback()])).toThrow(/@privateCallback\(\.\.\.\) must be ABOVE @withRefundOnFailure/);
-    expect(() => decorate([deferCredit(apply), withRefundOnFailure()])).toThrow(/@deferCredit\(\.\.\.\) must be BELOW/);
+    expect(() => decorate([withRefundOnFailure(), privateCallback()])).toThrow(/@privateCallback\(\.\.\.\) must be above @withRefundOnFailure/);
+    expect(() => decorate([deferCredit(apply), withRefundOnFailure()])).toThrow(/@deferCredit\(\.\.\.\) must be below/);
     expect(() => decorate([privateCallback(), privateCallback()])).toThrow(/applied twice/);
     expect(() => decorate([pendingLock(), withRefundOnFailure()])).toThrow(/pendingLock cannot be combined/);
     expect(() => decorate([privateCallback(), pendingLock()])).toThrow(/@privateCallback\(\.\.\.\) on on_done: pendingLock cannot be combined with callback guards/);

@@ -50,6 +50,6 @@ describe("applyDeferredCredit", () => {
   test("outside a @withRefundOnFailure() callback it throws ERR_GUARD_PLACEMENT", async () => {
     const t = await labSetup();
     const r = await t.alice.callRaw(t.lab, "manual_unguarded", {});
-    expect(panicOf(r)).toMatch(/ERR_GUARD_PLACEMENT: applyDeferredCredit needs the second argument of a @withRefundOnFailure\(\) callback/);
+    expect(panicOf(r)).toMatch(/ERR_GUARD_PLACEMENT: applyDeferredCredit needs a @withRefundOnFailure\(\) context$/);
   });
 });

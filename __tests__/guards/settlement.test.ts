@@ -127,7 +127,7 @@ describe("expiry without the gas to settle", () => {
     // 5.5 Tgas leaves less than the old 0.5 Tgas REFUND_GAS (reported as ERR_INSUFFICIENT_BALANCE before
     // the fix), 6.3 Tgas about 1 Tgas, less than settleGas (the refund, its events, STATE, JavaScript).
     t.worker.setExecutionGas(t.lab, "expire", 5n * TGAS);
-    const named = /^Smart contract panicked: ERR_INSUFFICIENT_GAS: cannot (refund 5000000000000000000000000 for \S+ in this call \(gas: \d+ left|settle \S+: \d+ gas left).*retry with more gas/;
+    const named = /^Smart contract panicked: ERR_INSUFFICIENT_GAS: cannot (refund 5000000000000000000000000 for \S+ now \(gas: \d+ left in this call, settling with a refund needs \d+\); retry with more gas|settle \S+: \d+ gas left, refunding needs \d+, deferring \d+; retry with more gas or expire it)$/;
     // On the wasm engine, loading ~0.6 MB of code and nearcore's memory costs come before the check too: the
     // window where settlement names the shortage starts higher. Walk up to it; below it the call runs out of
     // gas before settling (which changes nothing either).

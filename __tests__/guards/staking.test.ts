@@ -133,7 +133,7 @@ describe("guarded staking: private callback (attacks 1, 2)", () => {
   test("attack 1: a user calling on_staked directly is refused (ERR_NOT_PRIVATE_CALLBACK)", async () => {
     const { contract, alice } = await stakingSetup();
     const r = await alice.callRaw(contract, "on_staked", { op: "1:@alice.test.near" });
-    expect(panicOf(r)).toMatch(/ERR_NOT_PRIVATE_CALLBACK: on_staked is a private callback of guarded\.test\.near, refused for alice\.test\.near/);
+    expect(panicOf(r)).toMatch(/ERR_NOT_PRIVATE_CALLBACK: on_staked is a private callback, refused for alice\.test\.near/);
   });
 
   test("attack 1: a transaction signed with the contract's own key is refused (ERR_NOT_A_CALLBACK)", async () => {
@@ -146,7 +146,7 @@ describe("guarded staking: private callback (attacks 1, 2)", () => {
     const pending = (await contract.view<{ id: string }[]>("get_pending", { account_id: alice.accountId }))!;
     expect(pending).toHaveLength(1);
     const r = await contract.callRaw(contract, "on_staked", { op: pending[0].id });
-    expect(panicOf(r)).toMatch(/ERR_NOT_A_CALLBACK: on_staked only runs as the callback of guarded\.test\.near's own promise/);
+    expect(panicOf(r)).toMatch(/ERR_NOT_A_CALLBACK: on_staked only runs as a callback/);
     const stake = await handle.wait();
     expect(events(stake.receiptsOutcome.flatMap((o) => o.logs), "refund_sent")).toHaveLength(1);
   });
@@ -171,15 +171,15 @@ describe("guarded staking: private callback (attacks 1, 2)", () => {
 
 describe("guarded staking: arguments (attack 13)", () => {
   test.each([
-    ["-1", /negative/],
-    ["1.5", /not a whole number/],
-    ["1e3", /not a whole number/],
-    ["abc", /not a decimal integer/],
-    ["", /not a decimal integer/],
-    [" 7", /not a whole number/],
-    ["0x10", /not a whole number/],
+    ["-1", /must be a U128 decimal string; got "-1"$/],
+    ["1.5", /must be a U128 decimal string; got "1\.5"$/],
+    ["1e3", /must be a U128 decimal string; got "1e3"$/],
+    ["abc", /must be a U128 decimal string; got "abc"$/],
+    ["", /must be a U128 decimal string; got ""$/],
+    [" 7", /must be a U128 decimal string; got " 7"$/],
+    ["0x10", /must be a U128 decimal string; got "0x10"$/],
     [(1n << 128n).toString(), /exceeds 2\^128-1/],
-    [5, /not a number|JSON numbers lose precision/],
+    [5, /must be a U128 decimal string, not a number/],
     [true, /not a boolean/],
     [null, /is missing/],
     [undefined, /is missing/],
@@ -211,7 +211,7 @@ describe("guarded staking: stuck callbacks and expiry (attack 11)", () => {
     expect(panicOf(await alice.callRaw(contract, "withdraw", { amount: "1" }))).toMatch(/ERR_LOCKED/);
     // root deployed nothing: the owner of the contract is the account that called init (the contract itself).
     const early = await contract.callRaw(contract, "resolve_expired", { op: op.id, decision: "refund" });
-    expect(panicOf(early)).toMatch(new RegExp(`ERR_NOT_EXPIRED: operation ${op.id.replace(/[.@]/g, "\\$&")} may still be settled by its callback: it can be expired from block ${op.expires_at_block}`));
+    expect(panicOf(early)).toMatch(new RegExp(`ERR_NOT_EXPIRED: operation ${op.id.replace(/[.@]/g, "\\$&")} can be expired from block ${op.expires_at_block} \\(now \\d+\\)`));
     expect(panicOf(await root.callRaw(contract, "resolve_expired", { op: op.id, decision: "refund" }))).toMatch(/only the owner/);
     while (worker.chain.height < BigInt(op.expires_at_block)) worker.step();
     const aliceBefore = (await alice.balance()).total;
@@ -235,7 +235,7 @@ describe("guarded staking: gas (attack 6)", () => {
     const probe = await alice.callRaw(contract, "deposit_and_stake", {}, { attachedDeposit: TEN, gas: 40n * TGAS });
     const message = panicOf(probe);
     expect(message).toMatch(/ERR_INSUFFICIENT_GAS: this flow needs/);
-    const threshold = BigInt(/Attach at least [0-9.]+ Tgas \(([0-9]+) gas\)/.exec(message)![1]);
+    const threshold = BigInt(/this flow needs \d+ gas \(calls [0-9.]+ Tgas, callback [0-9.]+ Tgas, fees [0-9.]+ Tgas, margin [0-9.]+ Tgas\), \d+ left: attach ([0-9]+)$/.exec(message)![1]);
     const keysBefore = (await contract.viewState()).keys();
     const aliceBefore = (await alice.balance()).total;
     const below = await alice.callRaw(contract, "deposit_and_stake", {}, { attachedDeposit: TEN, gas: threshold - 1n });

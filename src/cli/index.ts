@@ -6,6 +6,7 @@
  *   near-callback-guards explore <scenario file> --replay <schedule id>
  *   near-callback-guards explore <scenario file> --export <name>   (a named export instead of the default)
  *   near-callback-guards check <contract.ts...>   (guard placement and misuse, before near-sdk-js build)
+ *   near-callback-guards explain <ERR_CODE or panic text> [--all]   (what a guard error means, what to do)
  *   near-callback-guards lint <files or directories...> [--json | --sarif] [--rule <ids>]   (see src/lint/cli.ts)
  *
  * The scenario file is a module (TypeScript through tsx, or JavaScript) whose default export is a scenario
@@ -18,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { explore, replay, type ExploreOptions, type ExploreReport, type ReplayResult, type Scenario } from "../testing/index.js";
 import { registerCheckCommand } from "./check.js";
+import { registerExplainCommand } from "./explain.js";
 import { registerLintCommand } from "../lint/cli.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,7 +119,7 @@ function printReplay(r: ReplayResult): void {
 const program = new Command();
 program
   .name("near-callback-guards")
-  .description("Tools for near-callback-guards: explore every interleaving of a scenario, check guard placement.")
+  .description("Tools for near-callback-guards: explore every interleaving of a scenario, check guard placement, explain guard errors.")
   .version(version())
   .exitOverride();
 
@@ -167,6 +169,7 @@ program
   });
 
 registerCheckCommand(program);
+registerExplainCommand(program);
 registerLintCommand(program, version());
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -46,23 +46,22 @@ export function parseU128(value: unknown, options: ParseU128Options = {}): bigin
     parsed = value;
   } else if (typeof value === "string") {
     if (!/^[0-9]+$/.test(value)) {
-      const hint = /^-/.test(value) ? "it is negative" : /[.eEx ]/.test(value) ? "it is not a whole number in decimal digits" : "it is not a decimal integer";
-      throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a U128 decimal string like "1000"; got ${JSON.stringify(value.slice(0, 50))}: ${hint}.`);
+      throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a U128 decimal string; got ${JSON.stringify(value.slice(0, 50))}`);
     }
     const digits = value.replace(/^0+(?=.)/, "");
-    if (digits.length > 39) throw new GuardError("ERR_INVALID_AMOUNT", `${field} exceeds 2^128-1; pass at most ${U128_MAX}.`);
+    if (digits.length > 39) throw new GuardError("ERR_INVALID_AMOUNT", field + " exceeds 2^128-1");
     parsed = BigInt(digits);
   } else if (value === undefined || value === null) {
-    throw new GuardError("ERR_INVALID_AMOUNT", `${field} is missing; pass it as a U128 decimal string like "1000".`);
+    throw new GuardError("ERR_INVALID_AMOUNT", field + " is missing");
   } else {
     throw new GuardError(
       "ERR_INVALID_AMOUNT",
-      `${field} must be a U128 decimal string like "1000", not a ${typeof value}${typeof value === "number" ? " (JSON numbers lose precision above 2^53)" : ""}.`,
+      `${field} must be a U128 decimal string, not a ${typeof value}`,
     );
   }
   assertU128(parsed, field);
-  if (parsed < min) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be at least ${min}; got ${parsed}.`);
-  if (parsed > max) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be at most ${max}; got ${parsed}.`);
+  if (parsed < min) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be at least ${min}; got ${parsed}`);
+  if (parsed > max) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be at most ${max}; got ${parsed}`);
   return parsed;
 }
 
@@ -78,10 +77,10 @@ export function parseU128(value: unknown, options: ParseU128Options = {}): bigin
 export function assertU128(value: unknown, field: string): bigint {
   "use strip";
   if (typeof value !== "bigint") {
-    throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a bigint in [0, 2^128-1], not a ${typeof value}; parse user input with parseU128.`);
+    throw new GuardError("ERR_INVALID_AMOUNT", `${field} must be a bigint in [0, 2^128-1], not a ${typeof value}`);
   }
-  if (value < 0n) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must not be negative; got ${value}.`);
-  if (value > U128_MAX) throw new GuardError("ERR_INVALID_AMOUNT", `${field} exceeds 2^128-1; pass at most ${U128_MAX}.`);
+  if (value < 0n) throw new GuardError("ERR_INVALID_AMOUNT", `${field} must not be negative; got ${value}`);
+  if (value > U128_MAX) throw new GuardError("ERR_INVALID_AMOUNT", field + " exceeds 2^128-1");
   return value;
 }
 
@@ -98,10 +97,10 @@ export function assertU128(value: unknown, field: string): bigint {
 export function parseAccountId(value: unknown, field = "account_id"): string {
   "use strip";
   if (typeof value !== "string") {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `${field} must be an account id string like "alice.near"; got ${value === undefined ? "nothing" : typeof value}.`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `${field} must be an account id; got ${value === undefined ? "nothing" : typeof value}`);
   }
   if (!validateAccountId(value)) {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `${field} ${JSON.stringify(value.slice(0, 70))} is not a valid NEAR account id (2-64 chars of a-z, 0-9, -, _ and . separators).`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `${field} ${JSON.stringify(value.slice(0, 70))} is not a valid account id`);
   }
   return value;
 }

@@ -2,7 +2,10 @@
  * Named errors with stable codes. Every error the guards throw is a `GuardError` whose `message` starts
  * with its code (`ERR_LOCKED: ...`), because near-sdk-js turns an uncaught error into a panic whose text
  * is `message + "\n" + stack`: the code is what a client, an indexer or a test sees in the receipt
- * failure. The rest of the message says what happened and what to do about it.
+ * failure. The rest of the message says what happened, with its values, in few words: QuickJS reads the
+ * contract's whole bytecode on every call, so every character is paid on every call. What a code means and
+ * what to do about it is kept off chain: `near-callback-guards explain <code or panic text>` (and
+ * `explainGuardError` in near-callback-guards/testing).
  */
 
 /**

@@ -394,7 +394,7 @@ export function assertGuardedCallGas(need: GuardedCallGasBreakdown, prepaid: big
   if (available < need.total) {
     throw new GuardError(
       "ERR_INSUFFICIENT_GAS",
-      `this flow needs ${need.total} gas (${tgas(need.total)}: external calls ${tgas(need.external)} + callback with refund and result reserves ${tgas(need.callback)} + fees ${tgas(need.fees)} + margin ${tgas(need.margin)}) but only ${available} remain of the ${prepaid} prepaid. Attach at least ${tgas(used + need.total)} (${used + need.total} gas).`,
+      `this flow needs ${need.total} gas (calls ${tgas(need.external)}, callback ${tgas(need.callback)}, fees ${tgas(need.fees)}, margin ${tgas(need.margin)}), ${available} left: attach ${used + need.total}`,
     );
   }
 }

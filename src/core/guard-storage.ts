@@ -52,7 +52,7 @@ export function corruptGuardState(space: GuardStorageSpace, body: string, raw: U
   emitGuardEvent("guard_state_corrupt", { space, key: body.slice(0, 300), size: String(size) });
   return new GuardError(
     "ERR_CORRUPT_GUARD_STATE",
-    `the ${space} entry ${JSON.stringify(body.slice(0, 100))} holds ${size} bytes that are not guard state: a raw storage write of the contract's own code reached the guards' 0xFF prefix, or (if the contract never writes raw bytes) a bug of the guards, please report it; nothing was changed. The owner can inspect and clear it with clearCorruptGuardState({ space: "${space}", key, decide }).`,
+    `the ${space} entry ${JSON.stringify(body.slice(0, 100))} (${size} bytes) is not guard state; nothing changed`,
   );
 }
 

@@ -249,12 +249,9 @@ export function lockedError(key: string, found: string | null): GuardError {
     }
   }
   const who = holder
-    ? `operation ${holder.id} (${holder.kind} for ${holder.account}, ${holder.status === "reconcile" ? "waiting for reconciliation" : `expires at block ${holder.expiresAtBlock}`})`
+    ? `operation ${holder.id} (${holder.kind} for ${holder.account}, ${holder.status === "reconcile" ? "kept for the owner" : "expires at block " + holder.expiresAtBlock})`
     : "an operation in flight";
-  return new GuardError(
-    "ERR_LOCKED",
-    `lock "${key}" is held by ${who}. Retry once it settles` + (holder ? (holder.status === "reconcile" ? " (the owner decides it with expireOperation)." : ` or, from block ${holder.expiresAtBlock}, expire it.`) : "."),
-  );
+  return new GuardError("ERR_LOCKED", `lock "${key}" is held by ${who}`);
 }
 
 /** Writes `value` under `key` unless something is there; returns what was there (put back) or null. */
@@ -309,7 +306,7 @@ export function createOperation(p: NewOperation): PendingOperation {
     if (p.holdAvailable - already < p.hold.amount) {
       throw new GuardError(
         "ERR_INSUFFICIENT_AVAILABLE",
-        `cannot hold ${p.hold.amount} under "${p.hold.key}": ${p.holdAvailable} available, ${already} already held; wait for those flows or hold less.`,
+        `cannot hold ${p.hold.amount} under "${p.hold.key}": ${p.holdAvailable} available, ${already} already held`,
       );
     }
   }
@@ -337,7 +334,7 @@ export function createOperation(p: NewOperation): PendingOperation {
     const found = writeNew(guardKey("lock", home), encodeOperation(candidate));
     if (found === null) op = candidate;
     else if (p.lockKeys.length > 0) throw lockedError(home, decode(found));
-    else if (n > 1000) throw new GuardError("ERR_INVALID_ARGUMENT", "too many operations started in this block; retry in the next block.");
+    else if (n > 1000) throw new GuardError("ERR_INVALID_ARGUMENT", "too many operations in this block");
   }
   for (let i = 1; i < p.lockKeys.length; i++) {
     const found = writeNew(guardKey("lock", p.lockKeys[i]), "^" + op.id);

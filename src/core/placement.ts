@@ -65,7 +65,7 @@ export function guardsInside(fn: unknown): GuardName[] | null {
  * @internal
  * @example (inside) => (inside.indexOf("pendingLock") >= 0 ? PENDING_LOCK_ON_CALLBACK : null)
  */
-export const PENDING_LOCK_ON_CALLBACK = "pendingLock cannot be combined with callback guards: the operation's own lock would block its settlement.";
+export const PENDING_LOCK_ON_CALLBACK = "pendingLock cannot be combined with callback guards";
 
 function placementError(guard: GuardName, key: string, what: string): GuardError {
   "use strip";
@@ -88,7 +88,7 @@ export function installGuard(
   "use strip";
   const name = String(key);
   if (!descriptor || typeof descriptor.value !== "function") {
-    throw placementError(guard, name, "guards decorate methods only.");
+    throw placementError(guard, name, "guards decorate methods only");
   }
   const inner = descriptor.value as (...args: any[]) => any;
   const inside = guardsInside(inner);
@@ -96,10 +96,10 @@ export function installGuard(
     throw placementError(
       guard,
       name,
-      "it is placed above @call(...) (or another wrapping decorator); near-sdk-js's build only exports methods whose FIRST decorator is @call/@view/@initialize/@migrate(...), so this method would silently vanish. Put @call({...}) first, guards below.",
+      "it is placed above @call(...): put @call(...) first, guards below",
     );
   }
-  if (inside && inside.indexOf(guard) >= 0) throw placementError(guard, name, "applied twice; keep one.");
+  if (inside && inside.indexOf(guard) >= 0) throw placementError(guard, name, "applied twice");
   const problem = inside && conflict ? conflict(inside) : null;
   if (problem) throw placementError(guard, name, problem);
   const guarded = wrap(inner, name);

@@ -41,7 +41,7 @@ function successOutcome(index: number, size: number, bytes: Uint8Array, oversize
   "use strip";
   const text = (): string => {
     if (oversized) {
-      throw new GuardError("ERR_RESULT_TOO_LARGE", `result ${index} is ${size} bytes > maxResultBytes ${maxBytes}; raise maxResultBytes to read it.`);
+      throw new GuardError("ERR_RESULT_TOO_LARGE", `result ${index} is ${size} bytes > maxResultBytes ${maxBytes}`);
     }
     return decode(bytes);
   };
@@ -59,7 +59,7 @@ function successOutcome(index: number, size: number, bytes: Uint8Array, oversize
       } catch (_e) {
         throw new GuardError(
           "ERR_RESULT_NOT_JSON",
-          `result ${index} is ${size === 0 ? "empty" : "not JSON"}; read bytes or text() instead.`,
+          `result ${index} is ${size === 0 ? "empty" : "not JSON"}`,
         );
       }
     },

@@ -98,11 +98,11 @@ export function handleRefundCheck(method: string, args: unknown): void {
   "use strip";
   const current = near.currentAccountId();
   if (near.predecessorAccountId() !== current) {
-    throw new GuardError("ERR_NOT_PRIVATE_CALLBACK", `${method} is a private callback of ${current}, refused for ${near.predecessorAccountId()}.`);
+    throw new GuardError("ERR_NOT_PRIVATE_CALLBACK", `${method} is a private callback, refused for ${near.predecessorAccountId()}`);
   }
   const env = hostEnv();
   if (env.promise_results_count() !== 1n) {
-    throw new GuardError("ERR_NOT_A_CALLBACK", `${method}: a refund check only runs as the callback of the contract's own refund Transfer.`);
+    throw new GuardError("ERR_NOT_A_CALLBACK", method + " only runs as a callback");
   }
   const id = (args as Record<string, string>)[REFUND_CHECK_ARG];
   const key = guardKey("check", id);

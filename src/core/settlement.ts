@@ -62,11 +62,27 @@ function gasShape(op: PendingOperation): SettleGasParameters {
   return { lockKeys: op.lockKeys.length, hold: op.hold !== null, indexed: op.indexed, idBytes: encode(op.id).length + encode(op.account).length, calls: op.sent.length, startGas: callStartGas(), stateBytes: stateBytes() };
 }
 
-/** The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none. */
-function checkMethodFor(given?: string): string {
+/**
+ * The error for a refund asked of an owner action (expiry, retry) that settlement deferred: ERR_INSUFFICIENT_GAS
+ * when the call was short of gas (retry with more), ERR_INSUFFICIENT_BALANCE when paying would break storage
+ * staking (retry once the contract can pay). Thrown, so nothing the action did is kept.
+ * @internal
+ * @example if (!result.settled) throw refundNotPaid(op.refund, op.id, result);
+ */
+export function refundNotPaid(amount: bigint, id: string, result: Pick<SettleReturnType, "deferredBecause" | "deferredReason">): GuardError {
+  "use strip";
+  return new GuardError(result.deferredBecause === "gas" ? "ERR_INSUFFICIENT_GAS" : "ERR_INSUFFICIENT_BALANCE", `cannot refund ${amount} for ${id} now (${result.deferredReason}); retry ${result.deferredBecause === "gas" ? "with more gas" : "later"}`);
+}
+
+/**
+ * The guarded method a refund's bounce check is sent to; ERR_GUARD_PLACEMENT when the contract has none.
+ * @internal
+ * @example const method = checkMethodFor();
+ */
+export function checkMethodFor(given?: string): string {
   "use strip";
   const method = given ?? anyGuardedCallback();
-  if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
+  if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "no @withRefundOnFailure() method to check refunds");
   return method;
 }
 
@@ -87,12 +103,12 @@ function refundBlocker(op: PendingOperation, amount: bigint, freed: bigint): { r
     // refund_deferred event. The panic rolls the call back; the operation stays in flight.
     const toDefer = deferGas(gasShape(op));
     if (left < toDefer) {
-      throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot settle ${op.id}: ${left} gas left, refunding needs ${need} and deferring ${toDefer}; the call is rolled back and the operation stays in flight: retry with more gas, or expire it later.`);
+      throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot settle ${op.id}: ${left} gas left, refunding needs ${need}, deferring ${toDefer}; retry with more gas or expire it`);
     }
     return { because: "gas", reason: `gas: ${left} left in this call, settling with a refund needs ${need}` };
   }
   if (spendable(checkRecordBytes(op.account, amount) - freed) < amount) {
-    return { because: "balance", reason: "balance: paying now would leave the contract below its storage staking or exceed its liquid balance" };
+    return { because: "balance", reason: "balance: not spendable without breaking storage staking" };
   }
   return null;
 }
@@ -102,7 +118,7 @@ function assertDeferGas(op: PendingOperation): void {
   "use strip";
   const left = near.prepaidGas() - near.usedGas();
   const need = deferGas(gasShape(op));
-  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot keep ${op.id} for reconciliation: ${left} gas left, ${need} needed; the call is rolled back and the operation stays in flight: expire it later.`);
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot keep ${op.id}: ${left} gas left, ${need} needed`);
 }
 
 /**
@@ -121,7 +137,7 @@ function keepWaiting(op: PendingOperation, record: PendingOperation, released: r
   if (have < need) {
     throw new GuardError(
       "ERR_STORAGE_STAKING",
-      `cannot keep ${op.id} waiting for its refund: the contract needs ${need - have} yoctoNEAR more for storage staking (${near.storageUsage()} bytes); the callback is rolled back and the operation stays pending until its TTL (expire it then). Keep the contract funded above its storage staking.`,
+      `cannot keep ${op.id}: ${need - have} yoctoNEAR short of storage staking`,
     );
   }
 }
@@ -132,7 +148,7 @@ function putBack(op: PendingOperation, record: PendingOperation): void {
   if (!restoreOperation(record)) {
     // Only if the callback body started another operation on the same home key: keep everything
     // consistent by letting the protocol roll the whole callback back (the operation stays pending).
-    throw new GuardError("ERR_LOCKED", `cannot keep ${op.id} for its owner: its callback started another operation on "${operationHome(op.id)}"; the callback is rolled back, expire it later.`);
+    throw new GuardError("ERR_LOCKED", `cannot keep ${op.id}: its callback locked "${operationHome(op.id)}" again`);
   }
 }
 

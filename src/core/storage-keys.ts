@@ -120,7 +120,7 @@ export function validateLockKey(key: unknown, what = "lock key"): string {
   if (typeof key !== "string" || key.length < 3 || key.length > 256 || /[|,]/.test(key) || /^[#$!^]/.test(key)) {
     throw new GuardError(
       "ERR_INVALID_ARGUMENT",
-      `${what} ${JSON.stringify(typeof key === "string" ? key.slice(0, 60) : key)} is invalid: use 3-256 characters without "|" or ",", not starting with #, $, ! or ^ (build keys with lockKeyForAccount / lockKeyForResource).`,
+      `${what} ${JSON.stringify(typeof key === "string" ? key.slice(0, 60) : key)} is invalid`,
     );
   }
   return key;

@@ -87,7 +87,7 @@ export function assertStorageStaked(method: string, reserve?: SettlementReserve 
   if (have < need || near.accountBalance() < refund) {
     throw new GuardError(
       "ERR_STORAGE_STAKING",
-      `${method}: the callback's writes need ${need - have} yoctoNEAR more than the contract holds for storage staking (${bytes} bytes)${refund > 0n ? ` and the refund of ${refund} still due` : ""}; they were undone. Top up the contract's balance, or make the users who add state pay for it.`,
+      `${method}: its writes need ${need - have} yoctoNEAR more for storage staking (${bytes} bytes${refund > 0n ? ", refund " + refund + " due" : ""}); undone`,
     );
   }
 }

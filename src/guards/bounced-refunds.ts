@@ -10,14 +10,14 @@ import { emitGuardEvent } from "../core/events";
 import { guardKey, lockKeyForAccount } from "../core/storage-keys";
 import { readAmount } from "../core/guard-storage";
 import { sendCheckedRefund, spendable, checkRecordBytes } from "../core/refund-check";
-import { anyGuardedCallback } from "../core/callback-registry";
+import { checkMethodFor } from "../core/settlement";
 import { claimGas } from "../core/gas";
 import { callStartGas, stateBytes } from "../core/env";
 
 function accountOf(value: unknown, field: string): string {
   "use strip";
   if (typeof value !== "string" || !validateAccountId(value)) {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `${field} must be a valid account id.`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", field + " must be an account id");
   }
   return value;
 }
@@ -71,15 +71,14 @@ export function claimBouncedRefund(p: ClaimBouncedRefundParameters = {}): ClaimB
   "use strip";
   const account = accountOf(p.account ?? near.predecessorAccountId(), "account");
   const amount = bouncedRefundOf(account);
-  if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no bounced refund is recorded for ${account}.`);
-  const method = anyGuardedCallback();
-  if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
+  if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", "no bounced refund for " + account);
+  const method = checkMethodFor();
   const left = near.prepaidGas() - near.usedGas();
   const need = claimGas(callStartGas(), stateBytes());
-  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `paying a bounced refund needs ${need} gas, ${left} left; nothing changed, retry with more gas.`);
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${need} gas, ${left} left`);
   const claimBytes = BigInt(2 + 1 + account.length + amount.toString().length + 40);
   if (spendable(checkRecordBytes(account, amount) - claimBytes) < amount) {
-    throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot pay ${amount} to ${account} now without breaking storage staking; nothing changed, retry later.`);
+    throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot pay ${amount} now without breaking storage staking`);
   }
   near.storageRemoveRaw(guardKey("claim", lockKeyForAccount(account)));
   const check = sendCheckedRefund(account, amount, method);
@@ -117,16 +116,15 @@ export interface SendRefundParameters {
 export function sendRefund(p: SendRefundParameters): string {
   "use strip";
   const account = accountOf(p && p.account, "account");
-  if (typeof p.amount !== "bigint" || p.amount <= 0n || p.amount >= 1n << 128n) throw new GuardError("ERR_INVALID_AMOUNT", "amount must be a positive bigint below 2^128.");
-  const method = anyGuardedCallback();
-  if (!method) throw new GuardError("ERR_GUARD_PLACEMENT", "refunds are checked by a @withRefundOnFailure() method of the contract, and it has none.");
+  if (typeof p.amount !== "bigint" || p.amount <= 0n || p.amount >= 1n << 128n) throw new GuardError("ERR_INVALID_AMOUNT", "amount must be a positive bigint below 2^128");
+  const method = checkMethodFor();
   const left = near.prepaidGas() - near.usedGas();
   const need = claimGas(callStartGas(), stateBytes());
-  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${need} gas, ${left} left; attach more gas.`);
+  if (left < need) throw new GuardError("ERR_INSUFFICIENT_GAS", `a checked refund needs ${need} gas, ${left} left`);
   // Before anything is created: a Transfer that leaves the contract below its storage staking would fail
   // the whole receipt (LackBalanceForState); in a callback body this throw is undone as a unit instead.
   const free = spendable(checkRecordBytes(account, p.amount));
-  if (free < p.amount) throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot send a refund of ${p.amount}: the contract can spend ${free} and still stake its storage; nothing was sent.`);
+  if (free < p.amount) throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot pay ${p.amount}: ${free} spendable`);
   const check = sendCheckedRefund(account, p.amount, method);
   emitGuardEvent("refund_sent", { op: p.op ?? null, account, amount: p.amount.toString(), check });
   return check;
@@ -161,10 +159,10 @@ export function resolveBouncedRefund(p: ResolveBouncedRefundParameters): Bounced
   "use strip";
   const account = accountOf(p.account, "account");
   const amount = bouncedRefundOf(account);
-  if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no bounced refund is recorded for ${account}.`);
+  if (amount === 0n) throw new GuardError("ERR_NOTHING_TO_CLAIM", "no bounced refund for " + account);
   const decision = p.decide(amount);
   if (decision !== "resolved" && decision !== "keep") {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `the hook returned ${JSON.stringify(decision)}; return "resolved" or "keep".`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `the hook returned ${JSON.stringify(decision)}`);
   }
   if (decision === "resolved") near.storageRemoveRaw(guardKey("claim", lockKeyForAccount(account)));
   emitGuardEvent("claim_resolved", { account, amount: amount.toString(), decision });

@@ -69,14 +69,14 @@ export function clearCorruptGuardState(p: ClearCorruptGuardStateParameters): Cor
   "use strip";
   const spaces: GuardStorageSpace[] = ["lock", "hold", "claim", "check", "index"];
   if (!p || spaces.indexOf(p.space) < 0 || (p.space !== "index" && typeof p.key !== "string")) {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `space must be one of ${spaces.join(", ")} and key a string.`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `space must be one of ${spaces.join(", ")} and key a string`);
   }
   const key = p.space === "index" ? "" : p.key;
   const storageKey = guardKey(p.space, key);
   const raw = near.storageReadRaw(storageKey);
-  if (raw === null) throw new GuardError("ERR_INVALID_ARGUMENT", `nothing is stored under the ${p.space} entry ${JSON.stringify(key.slice(0, 100))}.`);
+  if (raw === null) throw new GuardError("ERR_INVALID_ARGUMENT", `nothing is stored under the ${p.space} entry ${JSON.stringify(key.slice(0, 100))}`);
   if (isGuardState(p.space, key, decode(raw))) {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `the ${p.space} entry ${JSON.stringify(key.slice(0, 100))} is valid guard state, not corruption; settle operations with expireOperation.`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `the ${p.space} entry ${JSON.stringify(key.slice(0, 100))} is valid guard state`);
   }
   const decision = p.decide({ space: p.space, key, raw });
   if (decision === "clear") near.storageRemoveRaw(storageKey);
@@ -84,7 +84,7 @@ export function clearCorruptGuardState(p: ClearCorruptGuardStateParameters): Cor
     if (decision > 0n) writeGuard(storageKey, decision.toString());
     else near.storageRemoveRaw(storageKey);
   } else if (decision !== "keep") {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `the hook returned ${String(decision)}; return "clear", "keep" or (hold and claim totals) a bigint amount.`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", "the hook returned " + String(decision));
   }
   emitGuardEvent("guard_state_cleared", { space: p.space, key: key.slice(0, 300), decision: String(decision) });
   return decision;

@@ -43,7 +43,7 @@ export interface DeferCreditParameters<C> {
 export function applyDeferredCredit<C>(contract: C, context: GuardedCallbackContext, apply: (contract: C, credit: StagedCredit) => void): boolean {
   "use strip";
   if (!isGuardedCallbackContext(context)) {
-    throw new GuardError("ERR_GUARD_PLACEMENT", "applyDeferredCredit needs the second argument of a @withRefundOnFailure() callback.");
+    throw new GuardError("ERR_GUARD_PLACEMENT", "applyDeferredCredit needs a @withRefundOnFailure() context");
   }
   const op = context.op;
   if (!context.succeeded || op.credit === 0n || context.creditApplied) return false;
@@ -74,7 +74,7 @@ export function applyDeferredCredit<C>(contract: C, context: GuardedCallbackCont
 export function deferCredit<C = any>(parameters: DeferCreditParameters<C>): GuardDecorator {
   "use strip";
   if (!parameters || typeof parameters.apply !== "function") {
-    throw new GuardError("ERR_INVALID_ARGUMENT", "deferCredit needs { apply: (contract, { account, amount, op }) => void }.");
+    throw new GuardError("ERR_INVALID_ARGUMENT", "deferCredit needs { apply }");
   }
   return (_target, key, descriptor) =>
     installGuard(
@@ -84,7 +84,7 @@ export function deferCredit<C = any>(parameters: DeferCreditParameters<C>): Guar
       (inner, name) =>
         function (this: C, args: unknown, context?: unknown) {
           if (!isGuardedCallbackContext(context)) {
-            throw new GuardError("ERR_GUARD_PLACEMENT", `@deferCredit(...) on ${name} must be below @withRefundOnFailure(...).`);
+            throw new GuardError("ERR_GUARD_PLACEMENT", `@deferCredit(...) on ${name} must be below @withRefundOnFailure(...)`);
           }
           const value = inner.call(this, args, context);
           applyDeferredCredit(this, context, parameters.apply);
@@ -92,7 +92,7 @@ export function deferCredit<C = any>(parameters: DeferCreditParameters<C>): Guar
         },
       (inside) =>
         inside.indexOf("withRefundOnFailure") >= 0 || inside.indexOf("privateCallback") >= 0
-          ? "@deferCredit(...) must be BELOW @withRefundOnFailure(...) and @privateCallback(...)."
+          ? "@deferCredit(...) must be below the callback guards"
           : inside.indexOf("pendingLock") >= 0
             ? PENDING_LOCK_ON_CALLBACK
             : null,

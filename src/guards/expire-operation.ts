@@ -13,7 +13,7 @@ import { GuardError } from "../core/errors";
 import { emitGuardEvent } from "../core/events";
 import { getOperation } from "../core/operation-ledger";
 import type { PendingOperation } from "../core/operation-record";
-import { settleOperation } from "../core/settlement";
+import { refundNotPaid, settleOperation } from "../core/settlement";
 
 /**
  * What the contract's hook decides for an expired operation:
@@ -78,18 +78,18 @@ export function expireOperation(p: ExpireOperationParameters): ExpireOperationRe
   "use strip";
   const op = getOperation(p.id);
   if (!op) {
-    throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p.id).slice(0, 300))} is in flight: it was settled or expired already, or never existed.`);
+    throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p.id).slice(0, 300))} in flight`);
   }
   const now = near.blockIndex();
   if (op.status === "pending" && now < op.expiresAtBlock) {
     throw new GuardError(
       "ERR_NOT_EXPIRED",
-      `operation ${op.id} may still be settled by its callback: it can be expired from block ${op.expiresAtBlock} (now ${now}, ${op.expiresAtBlock - now} to go).`,
+      `operation ${op.id} can be expired from block ${op.expiresAtBlock} (now ${now})`,
     );
   }
   const decision = p.decide(op);
   if (decision !== "refund" && decision !== "resolved" && decision !== "keep") {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `the expiry hook returned ${JSON.stringify(decision)}; return "refund", "resolved" or "keep".`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `the hook returned ${JSON.stringify(decision)}`);
   }
   emitGuardEvent("lock_expired", { op: op.id, decision, status: op.status });
   if (decision === "keep") return { op, decision, settled: false };
@@ -97,10 +97,7 @@ export function expireOperation(p: ExpireOperationParameters): ExpireOperationRe
   if (!result.settled) {
     // Name what was short: a call without enough gas left to settle is retried with more gas, a contract
     // without the liquid balance once it has it.
-    if (result.deferredBecause === "gas") {
-      throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot refund ${op.refund} for ${op.id} in this call (${result.deferredReason}); nothing changed, retry with more gas attached.`);
-    }
-    throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot refund ${op.refund} for ${op.id} now (${result.deferredReason}); nothing changed, retry when the contract can pay it.`);
+    throw refundNotPaid(op.refund, op.id, result);
   }
   return { op, decision, settled: true };
 }

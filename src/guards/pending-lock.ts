@@ -88,7 +88,7 @@ export function assertAvailable(p: AssertAvailableParameters): bigint {
   if (p.amount > available) {
     throw new GuardError(
       "ERR_INSUFFICIENT_AVAILABLE",
-      `${p.amount} requested but only ${available} is available under "${p.holdKey}" (${held} of ${p.balance} held by flows in flight); wait for them or ask less.`,
+      `${p.amount} requested but only ${available} is available under "${p.holdKey}" (${held} held)`,
     );
   }
   return available;

@@ -52,21 +52,21 @@ export function assertPrivateCallback(method: string, parameters: PrivateCallbac
   if (predecessor !== current) {
     throw new GuardError(
       "ERR_NOT_PRIVATE_CALLBACK",
-      `${method} is a private callback of ${current}, refused for ${predecessor}; call the public method that starts the flow.`,
+      `${method} is a private callback, refused for ${predecessor}`,
     );
   }
   const count = Number(near.promiseResultsCount());
   if (count === 0 && parameters.requireCallback !== false) {
     throw new GuardError(
       "ERR_NOT_A_CALLBACK",
-      `${method} only runs as the callback of ${current}'s own promise; direct calls, even signed with its own key, are refused.`,
+      method + " only runs as a callback",
     );
   }
   const expected = parameters.results ?? 1;
   if (expected !== "any" && count !== expected && !(count === 0 && parameters.requireCallback === false)) {
     throw new GuardError(
       "ERR_UNEXPECTED_RESULT_COUNT",
-      `${method} expects ${expected} promise result(s), got ${count}; set results: ${count} (or "any") in its guard.`,
+      `${method} expects ${expected} promise result(s), got ${count}`,
     );
   }
   const results = readPromiseOutcomes(parameters.maxResultBytes ?? 4096);

@@ -148,13 +148,13 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           // Settling needs the awaited results, whatever `requireCallback` says: a direct self-call must
           // never settle (and credit) an operation.
           if (callback.results.length === 0) {
-            throw new GuardError("ERR_NOT_A_CALLBACK", `${name} settles operations, so it only runs as the callback of the contract's own promise.`);
+            throw new GuardError("ERR_NOT_A_CALLBACK", name + " only runs as a callback");
           }
           const id = args && typeof args === "object" ? (args as { op?: unknown }).op : undefined;
           if (!splitId(id)) {
             throw new GuardError(
               "ERR_MISSING_OPERATION",
-              `${name} ran without a well-formed "op" argument, so no operation tells it whom to refund or credit: start the flow with startGuardedCall({ callback: { method: "${name}" } }) instead of building the promise by hand.`,
+              name + ' ran without a well-formed "op" argument: start the flow with startGuardedCall',
             );
           }
           // Claim the operation: one storage_remove that returns the record (settle-once by construction).
@@ -188,7 +188,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             creditApplied: false,
             inBooks: 0n,
             refundInBooks(): bigint {
-              if (succeeded) throw new GuardError("ERR_GUARD_PLACEMENT", `${op.id} succeeded: there is no refund to take over in the books; call ctx.refundInBooks() only when ctx.succeeded is false.`);
+              if (succeeded) throw new GuardError("ERR_GUARD_PLACEMENT", op.id + " succeeded: no refund to take over");
               state.inBooks = refundDue(op, callback.results);
               return state.inBooks;
             },
@@ -200,7 +200,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             : (action: string) =>
                 new GuardError(
                   "ERR_BODY_MOVED_MONEY",
-                  `${name} tried to move money (${action}) on the refund path of ${op.id}; the guard already pays ${op.account} back with the money that came back, so the body is undone and the flow settles as a plain refund. Move money on the success path, or start a new flow with startGuardedCall from the success path; use ctx.refundInBooks() to refund in your books.`,
+                  `${name} tried to move money (${action}) on the refund path of ${op.id}; undone, the flow refunds`,
                 );
           // Storage staking is checked like gas: before the body's first promise and at its end, so a body
           // whose writes the contract cannot stake for fails as a unit instead of failing the receipt.
@@ -217,7 +217,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
               if (succeeded && op.credit > 0n && !state.creditApplied) {
                 throw new GuardError(
                   "ERR_CREDIT_NOT_APPLIED",
-                  `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit({ apply }) below @withRefundOnFailure() on ${name}.`,
+                  `${op.id} succeeded with a staged credit of ${op.credit} that nothing applied; add @deferCredit to ${name}`,
                 );
               }
               staked.atEnd();
@@ -233,7 +233,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
           if (!succeeded && near.accountBalance() < balanceBefore) {
             throw new GuardError(
               "ERR_BODY_MOVED_MONEY",
-              `${name} moved ${balanceBefore - near.accountBalance()} yoctoNEAR on the refund path of ${op.id} past the guard's checks (a host function called directly); the call is rolled back and ${op.id} waits for expiry. Move money on the success path only.`,
+              `${name} moved ${balanceBefore - near.accountBalance()} yoctoNEAR on the refund path of ${op.id} past the guard's checks`,
             );
           }
           if (!unit.ok) {
@@ -250,7 +250,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
             if (succeeded && near.accountBalance() < balanceBefore) {
               throw new GuardError(
                 "ERR_BODY_MOVED_MONEY",
-                `${name} moved ${balanceBefore - near.accountBalance()} yoctoNEAR past the guard's checks and then failed (${describeError(unit.error)}), so ${op.id} would settle on its refund path; the call is rolled back and ${op.id} waits for expiry.`,
+                `${name} moved ${balanceBefore - near.accountBalance()} yoctoNEAR past the guard's checks and then failed (${describeError(unit.error)}) for ${op.id}`,
               );
             }
           } else if (state.creditApplied) {
@@ -281,10 +281,10 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
                       compensate(this, ctx);
                       if (hook.refusal) throw hook.refusal;
                       hookStaked.atEnd();
-                    }, hookStaked.beforePromise, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}: it may only take over in the books what did not come back; ${op.id} is kept for the owner.`)),
+                    }, hookStaked.beforePromise, (action) => new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} tried to move money (${action}) for ${op.id}`)),
                   );
                   if (near.accountBalance() < before) {
-                    throw new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} moved ${before - near.accountBalance()} yoctoNEAR for ${op.id} past the guard's checks; the call is rolled back and ${op.id} waits for expiry.`);
+                    throw new GuardError("ERR_BODY_MOVED_MONEY", `compensate of ${name} moved ${before - near.accountBalance()} yoctoNEAR for ${op.id} past the guard's checks`);
                   }
                   if (!done.ok) {
                     emitGuardEvent("callback_failed", { op: op.id, error: describeError(done.error), external: succeeded ? "success" : "failure", panicked: done.promisesCreated, stage: "compensate" });
@@ -299,7 +299,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
         // One guarded callback per call: a body that called another as a function could make it settle (or
         // bounce-check) an operation of its choosing with this call's promise results.
         return function (this: object, args: unknown, context?: unknown) {
-          if (settling) throw new GuardError("ERR_NOT_A_CALLBACK", `${name} was called from inside another guarded callback; guarded callbacks only run as their own receipt.`);
+          if (settling) throw new GuardError("ERR_NOT_A_CALLBACK", name + " was called from inside another guarded callback");
           settling = true;
           try {
             return settle.call(this, args, context);
@@ -310,7 +310,7 @@ export function withRefundOnFailure(parameters: WithRefundOnFailureParameters = 
       },
       (inside) =>
         inside.indexOf("privateCallback") >= 0
-          ? "@privateCallback(...) must be ABOVE @withRefundOnFailure(...)."
+          ? "@privateCallback(...) must be above @withRefundOnFailure(...)"
           : inside.indexOf("pendingLock") >= 0
             ? PENDING_LOCK_ON_CALLBACK
             : null,

@@ -66,22 +66,22 @@ export function resolveRefundCheck(p: ResolveRefundCheckParameters): RefundCheck
   const colon = typeof id === "string" ? id.indexOf(":") : -1;
   const height = colon > 0 ? parseInt((id as string).slice(0, colon).split(".")[0], 36) : NaN;
   if (typeof id !== "string" || id.length > 300 || colon <= 0 || colon === id.length - 1 || !isFinite(height)) {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `id must be a refund check id "<seq>:<account>" (the "check" of a refund_sent event).`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", "id must be a refund check id");
   }
   const key = guardKey("check", id);
   const raw = near.storageReadRaw(key);
-  if (raw === null) throw new GuardError("ERR_NOTHING_TO_CLAIM", `no refund check record ${JSON.stringify(id.slice(0, 100))}: its check ran (see refund_bounced), or the id is wrong.`);
+  if (raw === null) throw new GuardError("ERR_NOTHING_TO_CLAIM", "no refund check record " + JSON.stringify(id.slice(0, 100)));
   const value = decode(raw);
   if (!/^[0-9]{1,39}$/.test(value)) throw corruptGuardState("check", id, raw);
   const now = near.blockIndex();
   if (now < BigInt(height) + REFUND_CHECK_GRACE_BLOCKS) {
-    throw new GuardError("ERR_NOT_EXPIRED", `the check of ${id} may still run: resolve it from block ${BigInt(height) + REFUND_CHECK_GRACE_BLOCKS} (now ${now}).`);
+    throw new GuardError("ERR_NOT_EXPIRED", `the check of ${id} can be resolved from block ${BigInt(height) + REFUND_CHECK_GRACE_BLOCKS} (now ${now})`);
   }
   const account = id.slice(colon + 1);
   const amount = BigInt(value);
   const decision = p.decide({ id, account, amount });
   if (decision !== "arrived" && decision !== "bounced" && decision !== "keep") {
-    throw new GuardError("ERR_INVALID_ARGUMENT", `the hook returned ${JSON.stringify(decision)}; return "arrived", "bounced" or "keep".`);
+    throw new GuardError("ERR_INVALID_ARGUMENT", `the hook returned ${JSON.stringify(decision)}`);
   }
   if (decision !== "keep") near.storageRemoveRaw(key);
   emitGuardEvent("check_resolved", { check: id, account, amount: value, decision });

@@ -7,7 +7,7 @@
 import { GuardError } from "../core/errors";
 import { getOperation } from "../core/operation-ledger";
 import type { PendingOperation } from "../core/operation-record";
-import { settleReturned } from "../core/settlement";
+import { refundNotPaid, settleReturned } from "../core/settlement";
 
 /** Parameters of `retryDeferredRefund`. */
 export interface RetryDeferredRefundParameters {
@@ -45,15 +45,14 @@ export interface RetryDeferredRefundReturnType {
  */
 export function retryDeferredRefund(p: RetryDeferredRefundParameters): RetryDeferredRefundReturnType {
   const op = getOperation(p && p.id);
-  if (!op) throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p && p.id).slice(0, 300))} is in flight: it was settled or expired already, or never existed.`);
+  if (!op) throw new GuardError("ERR_UNKNOWN_OPERATION", `no operation ${JSON.stringify(String(p && p.id).slice(0, 300))} in flight`);
   if (op.status !== "reconcile" || op.returned === 0n || op.refund === 0n) {
-    throw new GuardError("ERR_NOTHING_TO_CLAIM", `operation ${op.id} holds no refund of money that came back (status ${op.status}); ${op.status === "pending" ? "its callback has not settled it (the callback has not run yet, or it failed and was rolled back); it can be expired after its TTL" : "what is left is for the owner to decide with expireOperation"}.`);
+    throw new GuardError("ERR_NOTHING_TO_CLAIM", `operation ${op.id} (${op.status}) holds no refund of money that came back`);
   }
   const amount = op.returned < op.refund ? op.returned : op.refund;
   const r = settleReturned(op);
   if (!r.refunded) {
-    if (r.deferredBecause === "gas") throw new GuardError("ERR_INSUFFICIENT_GAS", `cannot refund ${amount} for ${op.id} in this call (${r.deferredReason}); nothing changed, retry with more gas attached.`);
-    throw new GuardError("ERR_INSUFFICIENT_BALANCE", `cannot refund ${amount} for ${op.id} now (${r.deferredReason}); nothing changed, retry when the contract can pay it.`);
+    throw refundNotPaid(amount, op.id, r);
   }
   return { op, amount, settled: r.settled };
 }

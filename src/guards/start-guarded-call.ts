@@ -115,7 +115,7 @@ function check(ok: unknown, message: string): void {
 
 function gasValue(value: unknown, field: string): bigint {
   "use strip";
-  check(typeof value === "bigint" && value > 0n, `${field} must be a positive bigint of gas, e.g. 50n * TGAS.`);
+  check(typeof value === "bigint" && value > 0n, field + " must be a positive bigint of gas");
   return value as bigint;
 }
 
@@ -177,37 +177,37 @@ export function lastStartedOperation(): PendingOperation | null {
 export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCallReturnType {
   "use strip";
   lastStarted = null;
-  check(p && typeof p.kind === "string" && KIND.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}, e.g. \"stake\".");
+  check(p && typeof p.kind === "string" && KIND.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}");
   const calls: readonly ExternalCall[] = Array.isArray(p.call) ? (p.call as readonly ExternalCall[]) : [p.call as ExternalCall];
-  check(calls.length > 0 && calls.length <= 64, "call must be one external call or 1 to 64 of them.");
+  check(calls.length > 0 && calls.length <= 64, "call must be 1 to 64 external calls");
   const prepared = calls.map((c, i) => {
     const at = `call[${i}]`;
-    check(c && typeof c.contractId === "string" && validateAccountId(c.contractId), `${at}.contractId must be a valid account id.`);
-    check(typeof c.method === "string" && c.method.length > 0, `${at}.method must be a method name.`);
+    check(c && typeof c.contractId === "string" && validateAccountId(c.contractId), at + ".contractId must be an account id");
+    check(typeof c.method === "string" && c.method.length > 0, at + ".method must be a method name");
     const weight = c.gasWeight ?? 1n;
-    check(typeof weight === "bigint" && weight >= 0n, `${at}.gasWeight must be a non-negative bigint.`);
+    check(typeof weight === "bigint" && weight >= 0n, at + ".gasWeight must be a non-negative bigint");
     const args = c.args === undefined ? "{}" : typeof c.args === "string" ? c.args : json(c.args);
     const maxResultBytes = c.maxResultBytes ?? MAX_RESULT_BYTES;
-    check(typeof maxResultBytes === "number" && Math.floor(maxResultBytes) === maxResultBytes && maxResultBytes >= 0 && maxResultBytes <= MAX_RESULT_BYTES, `${at}.maxResultBytes must be an integer from 0 to ${MAX_RESULT_BYTES}.`);
+    check(typeof maxResultBytes === "number" && Math.floor(maxResultBytes) === maxResultBytes && maxResultBytes >= 0 && maxResultBytes <= MAX_RESULT_BYTES, `${at}.maxResultBytes must be an integer from 0 to ${MAX_RESULT_BYTES}`);
     return { c, args, deposit: assertU128(c.deposit ?? 0n, `${at}.deposit`), gas: gasValue(c.gas, `${at}.gas`), weight, maxResultBytes };
   });
   const cb = p.callback;
-  check(cb && typeof cb.method === "string" && cb.method.length > 0, "callback.method must name this contract's withRefundOnFailure callback.");
+  check(cb && typeof cb.method === "string" && cb.method.length > 0, "callback.method must be a method name");
   // A callback that settles nothing would leave the operation (and its locks, and the money) to expiry:
   // refuse before anything is written or sent.
   if (!isGuardedCallback(cb.method)) {
-    throw new GuardError("ERR_UNKNOWN_CALLBACK", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} is not a @withRefundOnFailure() method of this contract, so nothing would settle the flow; name the guarded callback.`);
+    throw new GuardError("ERR_UNKNOWN_CALLBACK", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} is not a @withRefundOnFailure() method of this contract`);
   }
   // A callback that declared another number of results would refuse the flow's own promise (and leave
   // the operation to expiry): refuse before anything is written or sent.
   const declared = declaredResultCount(cb.method);
   if (declared !== null && declared !== prepared.length) {
-    throw new GuardError("ERR_UNEXPECTED_RESULT_COUNT", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} declares ${declared} promise result(s) but the flow makes ${prepared.length} call(s); nothing was sent. Make them match, or declare results: "any".`);
+    throw new GuardError("ERR_UNEXPECTED_RESULT_COUNT", `callback.method ${JSON.stringify(cb.method.slice(0, 64))} declares ${declared} promise result(s) but the flow makes ${prepared.length} call(s)`);
   }
   const callbackGas = gasValue(cb.gas, "callback.gas");
-  check(!cb.args || !("op" in cb.args || REFUND_CHECK_ARG in cb.args), `callback.args must not contain "op" or "${REFUND_CHECK_ARG}" (reserved for the operation id and refund checks).`);
+  check(!cb.args || !("op" in cb.args || REFUND_CHECK_ARG in cb.args), `callback.args must not contain "op" or "${REFUND_CHECK_ARG}"`);
   const account = p.account ?? near.predecessorAccountId();
-  check(validateAccountId(account), "account must be a valid account id.");
+  check(validateAccountId(account), "account must be an account id");
   const refund = assertU128(p.refund ?? near.attachedDeposit(), "refund");
   const credit = assertU128(p.credit ?? 0n, "credit");
   // On a refund path the guard already pays the user back with the money that came back: a new
@@ -226,7 +226,7 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
     if (owed > left) {
       const error = new GuardError(
         "ERR_BODY_MOVED_MONEY",
-        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes ${promised} (refund ${refund}, staged credit ${credit}) but sends ${sent}, and only ${left} of the refund was taken over in the books (ctx.refundInBooks()): the guard already pays ${onRefundPath.op.account} back, so the body is undone and the flow settles as a plain refund.`,
+        `startGuardedCall on the refund path of ${onRefundPath.op.id} owes ${promised} (refund ${refund}, credit ${credit}), sends ${sent}; only ${left} of the refund was taken over in the books`,
       );
       onRefundPath.refusal = error;
       throw error;
@@ -236,22 +236,22 @@ export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCal
   // Every parameter is checked here, before the gas check and before anything is written: a string
   // would be iterated per character, NaN would throw a RangeError from BigInt, a negative margin would
   // shrink the gas need below what the refund requires, a non-bigint `available` a TypeError later.
-  check(p.lockKeys === undefined || Array.isArray(p.lockKeys), "lockKeys must be an array of lock keys, e.g. [lockKeyForAccount(user)] (or [] for none).");
+  check(p.lockKeys === undefined || Array.isArray(p.lockKeys), "lockKeys must be an array of lock keys");
   const lockKeys: string[] = [];
   for (const k of p.lockKeys ?? [lockKeyForAccount(account)]) if (lockKeys.indexOf(validateLockKey(k)) < 0) lockKeys.push(k);
   check(
     p.ttlBlocks === undefined || (typeof p.ttlBlocks === "number" && Number.isFinite(p.ttlBlocks)) || typeof p.ttlBlocks === "bigint",
-    "ttlBlocks must be a finite number or a bigint of blocks, at least 1.",
+    "ttlBlocks must be a finite number or a bigint, at least 1",
   );
   const ttl = typeof p.ttlBlocks === "number" ? BigInt(Math.floor(p.ttlBlocks)) : (p.ttlBlocks ?? DEFAULT_TTL_BLOCKS);
-  check(ttl >= 1n, "ttlBlocks must be at least 1.");
-  check(p.gasMargin === undefined || (typeof p.gasMargin === "bigint" && p.gasMargin >= 0n), "gasMargin must be a non-negative bigint of gas, e.g. DEFAULT_START_GAS_MARGIN + 10n * TGAS.");
+  check(ttl >= 1n, "ttlBlocks must be a finite number or a bigint, at least 1");
+  check(p.gasMargin === undefined || (typeof p.gasMargin === "bigint" && p.gasMargin >= 0n), "gasMargin must be a non-negative bigint of gas");
   let hold = null;
   let holdAvailable: bigint | undefined;
   if (p.hold !== undefined && p.hold !== null) {
-    check(typeof p.hold === "object", "hold must be { amount, key?, available? }.");
+    check(typeof p.hold === "object", "hold must be { amount, key?, available? }");
     const holdAmount = assertU128(p.hold.amount, "hold.amount");
-    if (holdAmount === 0n) throw new GuardError("ERR_INVALID_AMOUNT", "hold.amount must be positive; omit hold for none.");
+    if (holdAmount === 0n) throw new GuardError("ERR_INVALID_AMOUNT", "hold.amount must be positive");
     if (p.hold.available !== undefined) holdAvailable = assertU128(p.hold.available, "hold.available");
     hold = { key: validateLockKey(p.hold.key ?? lockKeyForAccount(account), "hold key"), amount: holdAmount };
   }

@@ -41,4 +41,5 @@ export { isValidAccountId } from "./runtime/account-id.js";
 export * from "./explore/index.js";
 export { checkGuardPlacement, type PlacementIssue, type PlacementIssueKind } from "./placement/check-guard-placement.js";
 export { ContractSourceNotFoundError } from "./placement/read-contract-source.js";
+export { explainGuardError, formatGuardErrorHelp, GUARD_ERROR_HELP, type GuardErrorHelp } from "./errors/explain-guard-error.js";
 export { MissingDependenciesError, missingDependencies, TESTING_DEPENDENCIES, CLI_DEPENDENCIES, type TestingDependency } from "./dependencies.js";
