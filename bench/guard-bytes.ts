@@ -84,7 +84,9 @@ export async function guardBytesByFile(guardedSource: string, plainSource: strin
   const { qjsc } = await loadWasmToolchain();
   const [guardedBundle, plainBundle] = [await bundleContract(guardedSource), await bundleContract(plainSource)];
   const statements = (code: string) => (parse(code, { ecmaVersion: "latest", sourceType: "module" }) as unknown as { body: Statement[] }).body;
-  const plainNames = new Set(statements(plainBundle.code).map(statementName).filter((n): n is string => n !== null).map(baseName));
+  // Every declared name, one by one: a statement such as `var nullTag = …, undefinedTag = …` is matched by its
+  // first name (joined names would never match, and lodash's shared statements would count as the guards').
+  const plainNames = new Set(statements(plainBundle.code).flatMap((st) => (statementName(st) ?? "").split(",")).filter((n) => n !== "").map(baseName));
   const owner = declaredNames();
   const code = guardedBundle.code;
   const exported = new Set(guardedBundle.methods);

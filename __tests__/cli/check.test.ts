@@ -2,22 +2,13 @@
  * `near-callback-guards check <files...>`: placement findings as file:line:column lines, exit 1 on findings,
  * 0 when clean, 2 for a file it cannot read; `--json`. And `checkGuardPlacement(path)` with one argument.
  */
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { checkGuardPlacement, ContractSourceNotFoundError } from "../../src/testing/index.js";
+import { REPO_ROOT, runCli } from "../support/run-cli.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "src", "cli", "index.ts");
 const misplaced = "__tests__/guards/fixtures/guard-above-call.ts";
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (...args: string[]) => runCli(...args);
 
 describe("near-callback-guards check", () => {
   test("clean contracts: exit 0 and one summary line", async () => {
@@ -49,15 +40,15 @@ describe("near-callback-guards check", () => {
 
 describe("checkGuardPlacement(path)", () => {
   test("one argument reads the file; the same findings as (text, name)", () => {
-    const issues = checkGuardPlacement(path.join(root, misplaced));
+    const issues = checkGuardPlacement(path.join(REPO_ROOT, misplaced));
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ kind: "guard-above-sdk-decorator", file: path.join(root, misplaced), line: 9, column: 3 });
-    expect(checkGuardPlacement(path.join(root, "examples/staking/guarded.ts"))).toEqual([]);
+    expect(issues[0]).toMatchObject({ kind: "guard-above-sdk-decorator", file: path.join(REPO_ROOT, misplaced), line: 9, column: 3 });
+    expect(checkGuardPlacement(path.join(REPO_ROOT, "examples/staking/guarded.ts"))).toEqual([]);
   });
 
   test("a missing path or a directory is a named error, not a crash", () => {
     expect(() => checkGuardPlacement("does/not/exist.ts")).toThrow(ContractSourceNotFoundError);
     expect(() => checkGuardPlacement("does/not/exist.ts")).toThrow(/Cannot check does\/not\/exist\.ts: no such file/);
-    expect(() => checkGuardPlacement(path.join(root, "examples"))).toThrow(/not a file/);
+    expect(() => checkGuardPlacement(path.join(REPO_ROOT, "examples"))).toThrow(/not a file/);
   });
 });

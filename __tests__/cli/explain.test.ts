@@ -2,31 +2,22 @@
  * Guard errors are explained off chain: `explainGuardError` and `near-callback-guards explain`. Every code
  * the contract side can throw has an explanation, and a panic text pasted whole finds its code.
  */
-import { execFile } from "node:child_process";
 import vm from "node:vm";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { explainGuardError, formatGuardErrorHelp, GUARD_ERROR_HELP } from "../../src/testing/index.js";
 import { GuardError } from "../../src/core/errors.js";
+import { REPO_ROOT, runCli } from "../support/run-cli.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "src", "cli", "index.ts");
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (...args: string[]) => runCli(...args);
 
 /** Every `ERR_…` string literal of the contract side (src/core, src/guards). */
 function codesThrownOnChain(): Set<string> {
   const codes = new Set<string>();
   for (const dir of ["src/core", "src/guards"]) {
-    for (const f of readdirSync(path.join(root, dir))) {
-      for (const m of readFileSync(path.join(root, dir, f), "utf8").matchAll(/"(ERR_[A-Z_]+)"/g)) codes.add(m[1]);
+    for (const f of readdirSync(path.join(REPO_ROOT, dir))) {
+      for (const m of readFileSync(path.join(REPO_ROOT, dir, f), "utf8").matchAll(/"(ERR_[A-Z_]+)"/g)) codes.add(m[1]);
     }
   }
   return codes;

@@ -1,18 +1,7 @@
 /** `near-callback-guards explore`: text and JSON reports, replay by id, named exports, exit codes. */
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { runCli } from "../support/run-cli.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "src", "cli", "index.ts");
-
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "" }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (...args: string[]) => runCli(...args);
 
 const naive = "__tests__/fixtures/explore/naive-scenario.ts";
 const fixed = "__tests__/fixtures/explore/fixed-scenario.ts";

@@ -1,10 +1,9 @@
 /** `near-callback-guards lint`: text, --json, --sarif (validated against the SARIF 2.1.0 schema), --rule, exit codes. */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import sarif from "@microsoft/jest-sarif";
+import { runCli } from "../support/run-cli.js";
 
 expect.extend({ toBeValidSarifLog: (sarif as unknown as { toBeValidSarifLog: jest.CustomMatcher }).toBeValidSarifLog });
 declare global {
@@ -16,18 +15,10 @@ declare global {
   }
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Each run starts the CLI through tsx (a few seconds of CPU); on a loaded 2-core machine that adds up. */
 const SLOW = 180_000;
-const cli = path.join(root, "src", "cli", "index.ts");
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", cli, "lint", ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "" }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (...args: string[]) => runCli("lint", ...args);
 
 describe("near-callback-guards lint", () => {
   test("findings: file:line:column  rule-id  message, related places, a summary; exit code 1", async () => {
