@@ -12,8 +12,8 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: { ignoreCodes: [151001] } }],
   },
   testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
-  // The security review's open findings: each asserts the safe behaviour and fails until fixed (then it
-  // moves into review-attacks.test.ts). Run it on purpose with
+  // A security review's open findings go in review-failing.test.ts (none open today): each asserts the safe
+  // behaviour and fails until fixed (then it moves into its own test file). Run it on purpose with
   // `npx jest __tests__/guards/review-failing.test.ts --testPathIgnorePatterns=/node_modules/`.
   testPathIgnorePatterns: ["/node_modules/", "/__tests__/guards/review-failing\\.test\\.ts$"],
   globalSetup: "<rootDir>/__tests__/sandbox/global-setup.ts",

@@ -1,6 +1,6 @@
 /**
  * Security review: attacks that FAIL today (the guards hold), kept as regression tests with exact balances.
- * The attacks that still succeed are in review-failing.test.ts (REVIEW-4); the catalogue of every attack
+ * REVIEW-4 is in index-scale.test.ts; the catalogue of every attack
  * and the test that covers it is docs/attacks.md.
  */
 import path from "node:path";

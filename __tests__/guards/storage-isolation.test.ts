@@ -6,6 +6,7 @@
  * writes, a collection prefix starting with a character whose low byte is 0xFF): a value planted there is
  * corruption, reported by name, never read as "nothing held" or "free", and cleared by the owner.
  */
+import { createHash } from "node:crypto";
 import { TransactionResult, parseNEAR, TGAS, type Account, type Receipt } from "../../src/testing/index.js";
 import { events, guardKeys, gasPaid, rewards, panicOf, labSetup, type Lab } from "./helpers.js";
 
@@ -51,9 +52,12 @@ describe("attack 16: no near-sdk-js string key reaches guard storage", () => {
     const { release, handle, deposit } = await flowInFlight(t);
     const a = t.alice.accountId;
     const before = await guardState(t.lab);
-    // The flow's record, its two pointers, the hold total and the index, all under 0xFF.
-    expect(Object.keys(before).sort()).toEqual([`\u00ffh@${a}`, "\u00ffindex", `\u00ffl*:*`, `\u00ffl@${a}`, "\u00fflr:pool"].sort());
-    const pendingBefore = await t.lab.view("pending", {});
+    // The flow's record, its two pointers, the hold total and the index (its count, the flow's slot and the
+    // flow's slot number, keyed by 24 hex digits of its id's sha256), all under 0xFF.
+    const pendingBefore = await t.lab.view<{ id: string }[]>("pending", {});
+    expect(pendingBefore).toHaveLength(1);
+    const slotOf = createHash("sha256").update(pendingBefore![0].id).digest("hex").slice(0, 24);
+    expect(Object.keys(before).sort()).toEqual([`\u00ffh@${a}`, "\u00ffindex", "\u00ffindex#0", `\u00ffindex^${slotOf}`, `\u00ffl*:*`, `\u00ffl@${a}`, "\u00fflr:pool"].sort());
     expect(await t.lab.view("held", { key: `@${a}` })).toBe(THREE.toString());
 
     const keys = [

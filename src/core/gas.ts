@@ -164,7 +164,7 @@ export interface SettleGasParameters {
   lockKeys: number;
   /** The operation holds an amount (the hold total is read and rewritten). */
   hold: boolean;
-  /** The operation is in the contract-wide index (the index is read and rewritten). */
+  /** The operation is in the contract-wide index (unlisting it: at most 9 storage operations of bounded size). */
   indexed: boolean;
   /** UTF-8 bytes of the operation id plus the account id: both appear in the events. */
   idBytes: number;
@@ -212,23 +212,20 @@ export function refundCheckGas(startGas?: bigint, stateBytes?: number): bigint {
  * shape with a refund (the dearest path): the refund Transfer with its bounce check (`refundCheckGas` and
  * its fees), two events (one of them `reconcile_required` with a line per awaited call), one
  * SETTLE_STORAGE_OP_GAS per storage operation (the record, each other lock key, the hold total read +
- * write, the index read + write), settling's own JavaScript and near-sdk-js rewriting STATE.
+ * write, the index's 9 when indexed), settling's own JavaScript and near-sdk-js rewriting STATE.
  *
  * Why: a refund must only be started when it can finish; with less gas the refund is deferred
- * (`refund_deferred`) and the owner settles it. Not covered: the contract-wide index (`index: true`): it
- * is ONE comma-joined record that every indexed settlement reads and rewrites whole, its size set by every
- * user's indexed operations in flight (ids of up to ~900 bytes on multi-byte lock keys), and only 2
- * storage operations are reserved for it: a few dozen indexed operations on long keys are enough to push
- * a refund into `refund_deferred`, or the callback out of gas after its events were logged (REVIEW-4).
- * Also not covered: JavaScript the callback body leaves running after settlement. `idBytes` is in UTF-8
- * bytes.
+ * (`refund_deferred`) and the owner settles it. The contract-wide index (`index: true`) is bounded whatever
+ * else is listed: unlisting touches at most 9 records (count, two slots, two slot numbers) with keys of at
+ * most 31 bytes and values no longer than one id (REVIEW-4: it was one record rewritten whole). Not
+ * covered: JavaScript the callback body leaves running after settlement. `idBytes` is in UTF-8 bytes.
  *
  * @example
  * settleGas({ lockKeys: 1, hold: false, indexed: false, idBytes: 40, startGas: near.usedGas() });
  */
 export function settleGas(p: SettleGasParameters): bigint {
   "use strip";
-  const ops = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 2 : 0);
+  const ops = 1 + (p.lockKeys > 1 ? p.lockKeys - 1 : 0) + (p.hold ? 2 : 0) + (p.indexed ? 9 : 0);
   const events = 2 * (LOG + LOG_BYTE * (EVENT_FIXED_BYTES + p.idBytes)) + LOG_BYTE * EVENT_RESULT_BYTES * (p.calls ?? 1);
   return up(checkedTransfer(p) + events + Number(SETTLE_STORAGE_OP_GAS) * ops + SETTLE_WORK + stateWork(p));
 }

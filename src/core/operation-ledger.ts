@@ -280,14 +280,108 @@ export function heldAmount(holdKey: string): bigint {
   return readAmount("hold", holdKey);
 }
 
-/** Ids listed in the contract-wide index (ERR_CORRUPT_GUARD_STATE if it is not a list of ids). */
-function indexedOperationIds(): string[] {
+// The contract-wide index of `index: true` operations is a vector with swap-remove (REVIEW-4): its count
+// (`""`), one slot per operation holding its id (`#<n>`, slots 0 … count−1, never a hole), and each
+// operation's slot under a fixed-size key (`^` + 24 hex digits of sha256(id)). Unlisting touches at most 9
+// records, with keys of at most 27 bytes and values no longer than one id, whatever else is listed, so
+// settleGas can reserve it.
+
+/** The index body of an id's slot number: `^` + the first 12 bytes of sha256(id), in hex. */
+function slotOfBody(id: string): string {
+  "use strip";
+  const h = near.sha256(encode(id));
+  let hex = "^";
+  for (let i = 0; i < 12; i++) hex += (h[i] < 16 ? "0" : "") + h[i].toString(16);
+  return hex;
+}
+
+/** The index key of an id's slot number. */
+const slotOfKey = (id: string) => guardKey("index", slotOfBody(id));
+
+/** Number of indexed operations (ERR_CORRUPT_GUARD_STATE if the count is not one). */
+function indexCount(): number {
   "use strip";
   const v = readGuard(guardKey("index", ""));
-  if (!v) return [];
-  const ids = v.split(",");
-  for (const id of ids) if (!splitId(id)) throw corruptGuardState("index", "", v);
+  if (v === null) return 0;
+  if (!/^[1-9][0-9]{0,8}$/.test(v)) throw corruptGuardState("index", "", v);
+  return Number(v);
+}
+
+/** The id in slot `i` of the index (ERR_CORRUPT_GUARD_STATE if it holds no id: the count is larger than the slots, or the slot was overwritten). */
+function indexSlot(i: number): string {
+  "use strip";
+  const id = readGuard(guardKey("index", "#" + i));
+  if (id === null) throw corruptGuardState("index", "", readGuard(guardKey("index", "")) ?? ""); // the count names a slot that is not there
+  if (!splitId(id)) throw corruptGuardState("index", "#" + i, id);
+  return id;
+}
+
+/** Ids listed in the contract-wide index. */
+function indexedOperationIds(): string[] {
+  "use strip";
+  const ids: string[] = [];
+  for (let i = 0, n = indexCount(); i < n; i++) ids.push(indexSlot(i));
   return ids;
+}
+
+/**
+ * Empties slot `i` of `n`: the last slot's id moves into it (its slot record follows), the count drops.
+ * @internal
+ * @example dropIndexSlot(2, 5);
+ */
+export function dropIndexSlot(i: number, n: number): void {
+  "use strip";
+  const last = n - 1;
+  if (i !== last) {
+    const moved = indexSlot(last);
+    writeGuard(guardKey("index", "#" + i), moved);
+    writeGuard(slotOfKey(moved), String(i));
+  }
+  near.storageRemoveRaw(guardKey("index", "#" + last));
+  if (last > 0) writeGuard(guardKey("index", ""), String(last));
+  else near.storageRemoveRaw(guardKey("index", ""));
+}
+
+/** Removes `id` from the index. A slot record that does not point at `id` (corrupt) is only removed. */
+function unlistOperation(id: string): void {
+  "use strip";
+  const at = removeGuard(slotOfKey(id));
+  if (at === null) return;
+  const v = decode(at);
+  const n = indexCount();
+  const i = Number(v);
+  if (/^(0|[1-9][0-9]{0,8})$/.test(v) && i < n && readGuard(guardKey("index", "#" + i)) === id) dropIndexSlot(i, n);
+  else corruptGuardState("index", slotOfBody(id), v); // logs guard_state_corrupt; settlement goes on
+}
+
+/**
+ * Whether `value` under the index key `body` is consistent guard state: the count matches the filled
+ * slots, a slot's id points back at it, an id's slot record names a slot holding it.
+ * @internal
+ * @example if (!indexEntryValid("#0", "3e:@alice.near")) ...
+ */
+export function indexEntryValid(body: string, value: string): boolean {
+  "use strip";
+  const num = /^(0|[1-9][0-9]{0,8})$/;
+  if (body === "") return num.test(value) && value !== "0" && readGuard(guardKey("index", "#" + (Number(value) - 1))) !== null && readGuard(guardKey("index", "#" + value)) === null;
+  if (body.charAt(0) === "#") return splitId(value) !== null && readGuard(slotOfKey(value)) === body.slice(1);
+  if (!num.test(value)) return false;
+  const id = readGuard(guardKey("index", "#" + value));
+  return id !== null && slotOfBody(id) === body;
+}
+
+/**
+ * The owner's repair of a corrupt index entry (see clearCorruptGuardState): a slot is dropped with
+ * swap-remove (its operation stays in flight, unlisted), a slot record or the count is removed, or the
+ * count rewritten to `count`.
+ * @internal
+ * @example repairIndexEntry("#3", null);
+ */
+export function repairIndexEntry(body: string, count: bigint | null): void {
+  "use strip";
+  if (count !== null) writeGuard(guardKey("index", ""), count.toString());
+  else if (body.charAt(0) === "#" && Number(body.slice(1)) < indexCount()) dropIndexSlot(Number(body.slice(1)), indexCount());
+  else near.storageRemoveRaw(guardKey("index", body));
 }
 
 /**
@@ -345,9 +439,10 @@ export function createOperation(p: NewOperation): PendingOperation {
   }
   if (p.hold) addAmount("hold", p.hold.key, p.hold.amount);
   if (p.index) {
-    const ids = indexedOperationIds();
-    ids.push(op.id);
-    writeGuard(guardKey("index", ""), ids.join(","));
+    const n = indexCount();
+    writeGuard(guardKey("index", "#" + n), op.id);
+    writeGuard(slotOfKey(op.id), String(n));
+    writeGuard(guardKey("index", ""), String(n + 1));
   }
   return op;
 }
@@ -387,11 +482,7 @@ export function deleteOperation(op: PendingOperation, taken = false): void {
     if (evicted !== null && decode(evicted) !== "^" + op.id) near.storageWriteRaw(key, evicted);
   }
   if (op.hold) addAmount("hold", op.hold.key, -op.hold.amount);
-  if (op.indexed) {
-    const ids = indexedOperationIds().filter((x) => x !== op.id);
-    if (ids.length > 0) writeGuard(guardKey("index", ""), ids.join(","));
-    else near.storageRemoveRaw(guardKey("index", ""));
-  }
+  if (op.indexed) unlistOperation(op.id);
 }
 
 /**

@@ -13,7 +13,10 @@
  * | `FF 'h'` + holdKey            | total held, decimal                     | while any amount is held          |
  * | `FF 'c'` + `@<account>`       | bounced refunds claimable, decimal      | until claimed or resolved         |
  * | `FF 't'` + transferId         | amount of a refund Transfer in flight   | until its bounce check ran        |
- * | `FF "index"`                  | ids of operations started with `index`  | while any such operation is live  |
+ * | `FF "index"`                  | number of indexed operations, decimal   | while any such operation is live  |
+ * | `FF "index#"` + slot          | the id in that slot (0, 1, …)           | while that operation is live      |
+ * | `FF "index^"` + 24 hex digits | an id's slot, decimal (the digits: the  | while that operation is live      |
+ * |                               | first 12 bytes of sha256(id))           |                                   |
  *
  * Why no contract key can reach them. near-sdk-js 2.0 turns string keys into bytes in two ways:
  * - `encode()` (UTF-8, builder.c's `utf8_string_to_uint8array`): `near.storageWrite/Read/HasKey/Remove`
@@ -93,14 +96,14 @@ export function lockKeyForResource(name: string): string {
 }
 
 /**
- * The storage key of `body` in a guard space: `0xFF`, the space's tag, then `body` in UTF-8 (the index
- * has the fixed key `FF "index"`).
+ * The storage key of `body` in a guard space: `0xFF`, the space's tag, then `body` in UTF-8 (the index's
+ * keys are `FF "index"` followed by `body`).
  * @internal
  * @example near.storageReadRaw(guardKey("lock", "@alice.near")); // bytes FF 6C 40 61 6C ...
  */
 export function guardKey(space: GuardStorageSpace, body: string): Uint8Array {
   "use strip";
-  const b = encode(space === "index" ? "ndex" : body);
+  const b = encode(space === "index" ? "ndex" + body : body);
   const key = new Uint8Array(b.length + 2);
   key[0] = 0xff;
   key[1] = TAGS[space];

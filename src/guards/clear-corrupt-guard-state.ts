@@ -9,17 +9,17 @@ import { GuardError } from "../core/errors";
 import { emitGuardEvent } from "../core/events";
 import { guardKey, type GuardStorageSpace } from "../core/storage-keys";
 import { writeGuard } from "../core/guard-storage";
-import { decodeOperation, splitId } from "../core/operation-record";
-import { getOperation, pointsTo } from "../core/operation-ledger";
+import { decodeOperation } from "../core/operation-record";
+import { getOperation, pointsTo, indexEntryValid, repairIndexEntry } from "../core/operation-ledger";
 
-/** What the owner's hook decides: remove the value, leave it, or (hold and claim totals) write this amount instead. */
+/** What the owner's hook decides: remove the value (an index slot: swap-removed), leave it, or (hold and claim totals, the index count) write this number instead. */
 export type CorruptStateDecision = "clear" | "keep" | bigint;
 
 /** What the hook is shown. */
 export interface CorruptGuardState {
   /** The space of the key. */
   space: GuardStorageSpace;
-  /** The key within the space (a lock or hold key, `@<account>` for a claim, a check id; `""` for the index). */
+  /** The key within the space (a lock or hold key, `@<account>` for a claim, a check id; for the index `""` (its count), `#<slot>` or `^<24 hex digits of sha256(id)>`). */
   key: string;
   /** The bytes found. */
   raw: Uint8Array;
@@ -29,7 +29,7 @@ export interface CorruptGuardState {
 export interface ClearCorruptGuardStateParameters {
   /** `"lock"`, `"hold"`, `"claim"`, `"check"` or `"index"`, as in the `guard_state_corrupt` event. */
   space: GuardStorageSpace;
-  /** The key, as in the event (ignored for the index). */
+  /** The key, as in the event (for the index: `""` its count, the default, `#<slot>`, or an id's slot record `^<hex>`). */
   key: string;
   /** The owner's decision; may write state (e.g. book what the planted value hid). */
   decide: (found: CorruptGuardState) => CorruptStateDecision;
@@ -39,7 +39,7 @@ export interface ClearCorruptGuardStateParameters {
 function isGuardState(space: GuardStorageSpace, key: string, value: string): boolean {
   "use strip";
   if (space === "hold" || space === "claim" || space === "check") return /^[0-9]{1,39}$/.test(value);
-  if (space === "index") return value.split(",").every((id) => splitId(id) !== null);
+  if (space === "index") return indexEntryValid(key, value);
   if (value.charAt(0) !== "^") return decodeOperation(key, value) !== null;
   try {
     const op = getOperation(value.slice(1));
@@ -68,10 +68,10 @@ function isGuardState(space: GuardStorageSpace, key: string, value: string): boo
 export function clearCorruptGuardState(p: ClearCorruptGuardStateParameters): CorruptStateDecision {
   "use strip";
   const spaces: GuardStorageSpace[] = ["lock", "hold", "claim", "check", "index"];
-  if (!p || spaces.indexOf(p.space) < 0 || (p.space !== "index" && typeof p.key !== "string")) {
+  if (!p || spaces.indexOf(p.space) < 0 || (p.space !== "index" && typeof p.key !== "string") || (p.key !== undefined && typeof p.key !== "string")) {
     throw new GuardError("ERR_INVALID_ARGUMENT", `space must be one of ${spaces.join(", ")} and key a string`);
   }
-  const key = p.space === "index" ? "" : p.key;
+  const key = p.key ?? "";
   const storageKey = guardKey(p.space, key);
   const raw = near.storageReadRaw(storageKey);
   if (raw === null) throw new GuardError("ERR_INVALID_ARGUMENT", `nothing is stored under the ${p.space} entry ${JSON.stringify(key.slice(0, 100))}`);
@@ -79,7 +79,9 @@ export function clearCorruptGuardState(p: ClearCorruptGuardStateParameters): Cor
     throw new GuardError("ERR_INVALID_ARGUMENT", `the ${p.space} entry ${JSON.stringify(key.slice(0, 100))} is valid guard state`);
   }
   const decision = p.decide({ space: p.space, key, raw });
-  if (decision === "clear") near.storageRemoveRaw(storageKey);
+  if (p.space === "index" && (decision === "clear" || (typeof decision === "bigint" && key === "" && decision > 0n && decision < 1_000_000_000n))) {
+    repairIndexEntry(key, decision === "clear" ? null : decision);
+  } else if (decision === "clear") near.storageRemoveRaw(storageKey);
   else if (typeof decision === "bigint" && (p.space === "hold" || p.space === "claim") && decision >= 0n && decision < 1n << 128n) {
     if (decision > 0n) writeGuard(storageKey, decision.toString());
     else near.storageRemoveRaw(storageKey);

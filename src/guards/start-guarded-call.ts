@@ -98,7 +98,7 @@ export interface StartGuardedCallParameters {
   ttlBlocks?: bigint | number;
   /** Gas kept for what M still runs after the check, a non-negative bigint. Default DEFAULT_START_GAS_MARGIN (5 Tgas). */
   gasMargin?: bigint;
-  /** List the operation in the contract-wide index (`listOperations()` without keys). Costs one shared record and two storage operations per flow. Default false. */
+  /** List the operation in the contract-wide index (`listOperations()` without keys). Costs two records per flow (its slot, its slot number) and a shared count: three writes to list it, at most nine storage operations of bounded size to unlist it. Default false. */
   index?: boolean;
 }
 
