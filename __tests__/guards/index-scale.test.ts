@@ -7,6 +7,7 @@
  * user's long id cost 2 Tgas more), whatever else is listed; corrupt entries are named errors the owner
  * repairs, never long loops.
  */
+import { createHash } from "node:crypto";
 import type { Receipt } from "../../src/testing/runtime/types.js";
 import { TransactionResult, parseNEAR, TGAS } from "../../src/testing/index.js";
 import { events, guardKeys, panicOf, labSetup, type Lab } from "./helpers.js";
@@ -116,10 +117,10 @@ describe("the index as a vector", () => {
     expect(events(r, "refund_sent")).toHaveLength(1);
     const left = (await t.lab.view<View[]>("pending", {}))!;
     expect(left.map((o) => o.id)).toEqual([listed[0].id, listed[2].id]);
-    // The count, two slots, and each listed id's slot record (keyed by 24 hex digits of its id's sha256).
+    // The count, two slots, and each listed id's slot record (keyed by 40 hex digits of its id's sha256).
     const keys = await indexKeys(t);
     expect(keys.filter((k) => !k.startsWith("\u00ffindex^")).sort()).toEqual(["\u00ffindex", "\u00ffindex#0", "\u00ffindex#1"]);
-    expect(keys.filter((k) => /^\u00ffindex\^[0-9a-f]{24}$/.test(k))).toHaveLength(2);
+    expect(keys.filter((k) => /^\u00ffindex\^[0-9a-f]{40}$/.test(k))).toHaveLength(2);
     expect(keys).toHaveLength(5);
     for (const o of left) await t.lab.call(t.lab, "expire", { op: o.id, decision: "resolved" });
     expect(await t.lab.view("pending", {})).toEqual([]);
@@ -137,6 +138,42 @@ describe("the index as a vector", () => {
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "", decision: "1" });
     expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([id]);
     await t.lab.call(t.lab, "expire", { op: id, decision: "resolved" });
+    expect(await t.lab.view("pending", {})).toEqual([]);
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+
+  test("hostile review #9: a stale slot record, a misspelled slot key and a count above the slots are reported, repaired by the owner with no live flow dropped, and leave nothing", async () => {
+    const t = await labSetup();
+    const hex = (body: string) => "ff69" + Buffer.from("ndex" + body, "utf8").toString("hex");
+    const plant = (body: string, value: string) => t.lab.call(t.lab, "plant", { key_hex: hex(body), value_hex: Buffer.from(value).toString("hex") });
+    const slotRecord = (id: string) => "^" + createHash("sha256").update(id).digest("hex").slice(0, 40);
+    await waitingFlows(t, 3, 0);
+    const [x, b, a] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+    // A's slot record says slot 1 (B's): expiring A logs it and leaves A's slot behind.
+    await plant(slotRecord(a), "1");
+    const r = await t.lab.callRaw(t.lab, "expire", { op: a, decision: "resolved" });
+    expect(events(r, "guard_state_corrupt").map((e) => e.data.space)).toEqual(["index"]);
+    // Expiring X moves A's leftover into slot 0: its slot record is not rewritten for it (reported again).
+    const r2 = await t.lab.callRaw(t.lab, "expire", { op: x, decision: "resolved" });
+    expect(events(r2, "guard_state_corrupt").map((e) => e.data.key)).toEqual(["#0"]);
+    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
+    // A misspelled slot key is only that key: the live slot it resembles is kept.
+    await plant("#01", "junk");
+    await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#01", decision: "clear" });
+    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
+    // The leftover in slot 0 names no live operation: the owner drops it (swap-remove), B stays listed.
+    expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" }))).toMatch(/is valid guard state/);
+    await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#0", decision: "clear" });
+    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
+    // A count above the slots: a new indexed start is refused with nothing written, until the owner rewrites it.
+    await plant("", "4");
+    const keysBefore = await guardKeys(t.lab);
+    const refused = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId], index: true }, { attachedDeposit: parseNEAR("1"), gas: GAS });
+    expect(panicOf(refused)).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry ""/);
+    expect(await guardKeys(t.lab)).toEqual(keysBefore);
+    await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "", decision: "1" });
+    await refundedFlow(t, "r:after");
+    await t.lab.call(t.lab, "expire", { op: b, decision: "resolved" });
     expect(await t.lab.view("pending", {})).toEqual([]);
     expect(await guardKeys(t.lab)).toEqual([]);
   });

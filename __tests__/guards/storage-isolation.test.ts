@@ -53,10 +53,10 @@ describe("attack 16: no near-sdk-js string key reaches guard storage", () => {
     const a = t.alice.accountId;
     const before = await guardState(t.lab);
     // The flow's record, its two pointers, the hold total and the index (its count, the flow's slot and the
-    // flow's slot number, keyed by 24 hex digits of its id's sha256), all under 0xFF.
+    // flow's slot number, keyed by 40 hex digits of its id's sha256), all under 0xFF.
     const pendingBefore = await t.lab.view<{ id: string }[]>("pending", {});
     expect(pendingBefore).toHaveLength(1);
-    const slotOf = createHash("sha256").update(pendingBefore![0].id).digest("hex").slice(0, 24);
+    const slotOf = createHash("sha256").update(pendingBefore![0].id).digest("hex").slice(0, 40);
     expect(Object.keys(before).sort()).toEqual([`\u00ffh@${a}`, "\u00ffindex", "\u00ffindex#0", `\u00ffindex^${slotOf}`, `\u00ffl*:*`, `\u00ffl@${a}`, "\u00fflr:pool"].sort());
     expect(await t.lab.view("held", { key: `@${a}` })).toBe(THREE.toString());
 

@@ -217,7 +217,7 @@ export function refundCheckGas(startGas?: bigint, stateBytes?: number): bigint {
  * Why: a refund must only be started when it can finish; with less gas the refund is deferred
  * (`refund_deferred`) and the owner settles it. The contract-wide index (`index: true`) is bounded whatever
  * else is listed: unlisting touches at most 9 records (count, two slots, two slot numbers) with keys of at
- * most 31 bytes and values no longer than one id (REVIEW-4: it was one record rewritten whole). Not
+ * most 47 bytes and values no longer than one id (REVIEW-4: it was one record rewritten whole). Not
  * covered: JavaScript the callback body leaves running after settlement. `idBytes` is in UTF-8 bytes.
  *
  * @example

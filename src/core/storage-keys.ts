@@ -15,8 +15,8 @@
  * | `FF 't'` + transferId         | amount of a refund Transfer in flight   | until its bounce check ran        |
  * | `FF "index"`                  | number of indexed operations, decimal   | while any such operation is live  |
  * | `FF "index#"` + slot          | the id in that slot (0, 1, …)           | while that operation is live      |
- * | `FF "index^"` + 24 hex digits | an id's slot, decimal (the digits: the  | while that operation is live      |
- * |                               | first 12 bytes of sha256(id))           |                                   |
+ * | `FF "index^"` + 40 hex digits | an id's slot, decimal (the digits: the  | while that operation is live      |
+ * |                               | first 20 bytes of sha256(id))           |                                   |
  *
  * Why no contract key can reach them. near-sdk-js 2.0 turns string keys into bytes in two ways:
  * - `encode()` (UTF-8, builder.c's `utf8_string_to_uint8array`): `near.storageWrite/Read/HasKey/Remove`

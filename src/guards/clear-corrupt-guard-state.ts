@@ -19,7 +19,7 @@ export type CorruptStateDecision = "clear" | "keep" | bigint;
 export interface CorruptGuardState {
   /** The space of the key. */
   space: GuardStorageSpace;
-  /** The key within the space (a lock or hold key, `@<account>` for a claim, a check id; for the index `""` (its count), `#<slot>` or `^<24 hex digits of sha256(id)>`). */
+  /** The key within the space (a lock or hold key, `@<account>` for a claim, a check id; for the index `""` (its count), `#<slot>` or `^<40 hex digits of sha256(id)>`). */
   key: string;
   /** The bytes found. */
   raw: Uint8Array;

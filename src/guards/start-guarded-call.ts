@@ -105,8 +105,6 @@ export interface StartGuardedCallParameters {
 /** What `startGuardedCall` returns: the promise chain M must return (or `.build()`). */
 export type StartGuardedCallReturnType = NearPromise;
 
-const KIND = /^[A-Za-z0-9_.-]{1,32}$/;
-
 /** Throws ERR_INVALID_ARGUMENT with `message` unless `ok`. */
 function check(ok: unknown, message: string): void {
   "use strip";
@@ -177,7 +175,7 @@ export function lastStartedOperation(): PendingOperation | null {
 export function startGuardedCall(p: StartGuardedCallParameters): StartGuardedCallReturnType {
   "use strip";
   lastStarted = null;
-  check(p && typeof p.kind === "string" && KIND.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}");
+  check(p && typeof p.kind === "string" && /^[A-Za-z0-9_.-]{1,32}$/.test(p.kind), "kind must match [A-Za-z0-9_.-]{1,32}");
   const calls: readonly ExternalCall[] = Array.isArray(p.call) ? (p.call as readonly ExternalCall[]) : [p.call as ExternalCall];
   check(calls.length > 0 && calls.length <= 64, "call must be 1 to 64 external calls");
   const prepared = calls.map((c, i) => {
