@@ -178,6 +178,30 @@ describe("the index as a vector", () => {
     expect(await guardKeys(t.lab)).toEqual([]);
   });
 
+  test("hostile review #10: with a corrupt count the live flows' entries stay valid (the count is repaired first), and a refused start names the entry in the way", async () => {
+    const t = await labSetup();
+    const hex = (body: string) => "ff69" + Buffer.from("ndex" + body, "utf8").toString("hex");
+    const plant = (body: string, value: string) => t.lab.call(t.lab, "plant", { key_hex: hex(body), value_hex: Buffer.from(value).toString("hex") });
+    const slotRecord = (id: string) => "^" + createHash("sha256").update(id).digest("hex").slice(0, 40);
+    await waitingFlows(t, 2, 0);
+    const [x, y] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+    await plant("", "02");
+    expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: slotRecord(y), decision: "clear" }))).toMatch(/is valid guard state/);
+    expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" }))).toMatch(/is valid guard state/);
+    await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "", decision: "2" });
+    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([x, y]);
+    // A leftover past the count: the start is refused naming it, with nothing written; cleared, starts work.
+    await plant("#2", "junk");
+    const before = await guardKeys(t.lab);
+    const refused = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId], index: true }, { attachedDeposit: parseNEAR("1"), gas: GAS });
+    expect(panicOf(refused)).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry "#2" \(4 bytes\)/);
+    expect(await guardKeys(t.lab)).toEqual(before);
+    await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#2", decision: "clear" });
+    await refundedFlow(t, "r:after");
+    for (const id of [x, y]) await t.lab.call(t.lab, "expire", { op: id, decision: "resolved" });
+    expect(await guardKeys(t.lab)).toEqual([]);
+  });
+
   test("a corrupt slot is a named error the owner clears; a valid slot or count is not clearable; the flows still settle and leave nothing", async () => {
     const t = await labSetup();
     await waitingFlows(t, 2, 0);

@@ -381,11 +381,10 @@ function unlistOperation(id: string): void {
 export function indexEntryValid(body: string, value: string): boolean {
   "use strip";
   if (body === "") return isSlot(value) && value !== "0" && readGuard(guardKey("index", "#" + (Number(value) - 1))) !== null && readGuard(guardKey("index", "#" + value)) === null;
-  const count = readGuard(guardKey("index", ""));
-  const n = count !== null && isSlot(count) ? Number(count) : 0;
-  // A slot below the count holding a live indexed operation whose slot record names it, or such a record.
+  // A slot holding a live indexed operation whose slot record names it, or such a record: valid whatever the
+  // count says (a wrong count is repaired first, without dropping a live flow from the list).
   const live = (id: string, slot: string) => {
-    if (Number(slot) >= n || readGuard(guardKey("index", "#" + slot)) !== id || readGuard(slotOfKey(id)) !== slot) return false;
+    if (readGuard(guardKey("index", "#" + slot)) !== id || readGuard(slotOfKey(id)) !== slot) return false;
     try {
       const op = getOperation(id);
       return op !== null && op.indexed;
@@ -433,6 +432,15 @@ export function createOperation(p: NewOperation): PendingOperation {
       );
     }
   }
+  // Listed at the end of the index: its count must match the filled slots and the next slot be free, or the
+  // start is refused before anything is written (a raw write of the contract's own code; the owner repairs
+  // the entry named).
+  const slots = p.index ? indexCount() : 0;
+  if (p.index) {
+    if (slots > 0 && readGuard(guardKey("index", "#" + (slots - 1))) === null) throw corruptGuardState("index", "", String(slots));
+    const next = readGuard(guardKey("index", "#" + slots));
+    if (next !== null) throw corruptGuardState("index", "#" + slots, next);
+  }
   // At least 2 characters, so that a keyless home ("#" + seq) keeps guard keys at 5 bytes or more.
   const base = now < 36n ? "0" + now.toString(36) : now.toString(36);
   let op: PendingOperation | null = null;
@@ -454,6 +462,8 @@ export function createOperation(p: NewOperation): PendingOperation {
       external: [],
       returned: 0n,
     };
+    const stale = p.index ? readGuard(slotOfKey(candidate.id)) : null;
+    if (stale !== null) throw corruptGuardState("index", slotOfBody(candidate.id), stale);
     const found = writeNew(guardKey("lock", home), encodeOperation(candidate));
     if (found === null) op = candidate;
     else if (p.lockKeys.length > 0) throw lockedError(home, decode(found));
@@ -468,15 +478,9 @@ export function createOperation(p: NewOperation): PendingOperation {
   }
   if (p.hold) addAmount("hold", p.hold.key, p.hold.amount);
   if (p.index) {
-    // Listed at the end: the count must match the filled slots and the new records must be free, or the
-    // start is refused with nothing written (a raw write of the contract's own code; the owner repairs it).
-    const n = indexCount();
-    if ((n > 0 && readGuard(guardKey("index", "#" + (n - 1))) === null) || readGuard(guardKey("index", "#" + n)) !== null || readGuard(slotOfKey(op.id)) !== null) {
-      throw corruptGuardState("index", "", String(n));
-    }
-    writeGuard(guardKey("index", "#" + n), op.id);
-    writeGuard(slotOfKey(op.id), String(n));
-    writeGuard(guardKey("index", ""), String(n + 1));
+    writeGuard(guardKey("index", "#" + slots), op.id);
+    writeGuard(slotOfKey(op.id), String(slots));
+    writeGuard(guardKey("index", ""), String(slots + 1));
   }
   return op;
 }
