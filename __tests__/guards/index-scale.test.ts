@@ -69,6 +69,13 @@ describe("REVIEW-4: the index costs the same whatever else is listed", () => {
 });
 
 
+/** A raw write of the contract's own code under the index key `FF "index" + body` (how corruption gets there). */
+const plantIndex = (t: Lab, body: string, value: string) =>
+  t.lab.call(t.lab, "plant", { key_hex: "ff69" + Buffer.from("ndex" + body, "utf8").toString("hex"), value_hex: Buffer.from(value).toString("hex") });
+
+/** The index body of an id's slot record: `^` + 40 hex digits of its sha256. */
+const slotRecord = (id: string) => "^" + createHash("sha256").update(id).digest("hex").slice(0, 40);
+
 const indexKeys = async (t: Lab) => (await guardKeys(t.lab)).filter((k) => k.startsWith("\u00ffindex"));
 
 describe("REVIEW-4, hostile review #8: the dearest unlisting is reserved", () => {
@@ -131,7 +138,7 @@ describe("the index as a vector", () => {
     const t = await labSetup();
     await waitingFlows(t, 1, 0);
     const [id] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
-    await t.lab.call(t.lab, "plant", { key_hex: "ff69" + Buffer.from("ndex", "utf8").toString("hex"), value_hex: Buffer.from("500000000").toString("hex") });
+    await plantIndex(t, "", "500000000");
     expect(panicOf(await t.bob.callRaw(t.lab, "pending", {}))).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry "" \(9 bytes\) is not guard state/);
     // Settling the listed operation needs the last slot: a named error, rolled back, the operation kept.
     expect(panicOf(await t.lab.callRaw(t.lab, "expire", { op: id, decision: "resolved" }))).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry ""/);
@@ -144,13 +151,10 @@ describe("the index as a vector", () => {
 
   test("hostile review #9: a stale slot record, a misspelled slot key and a count above the slots are reported, repaired by the owner with no live flow dropped, and leave nothing", async () => {
     const t = await labSetup();
-    const hex = (body: string) => "ff69" + Buffer.from("ndex" + body, "utf8").toString("hex");
-    const plant = (body: string, value: string) => t.lab.call(t.lab, "plant", { key_hex: hex(body), value_hex: Buffer.from(value).toString("hex") });
-    const slotRecord = (id: string) => "^" + createHash("sha256").update(id).digest("hex").slice(0, 40);
     await waitingFlows(t, 3, 0);
     const [x, b, a] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
     // A's slot record says slot 1 (B's): expiring A logs it and leaves A's slot behind.
-    await plant(slotRecord(a), "1");
+    await plantIndex(t, slotRecord(a), "1");
     const r = await t.lab.callRaw(t.lab, "expire", { op: a, decision: "resolved" });
     expect(events(r, "guard_state_corrupt").map((e) => e.data.space)).toEqual(["index"]);
     // Expiring X moves A's leftover into slot 0: its slot record is not rewritten for it (reported again).
@@ -158,7 +162,7 @@ describe("the index as a vector", () => {
     expect(events(r2, "guard_state_corrupt").map((e) => e.data.key)).toEqual(["#0"]);
     expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
     // A misspelled slot key is only that key: the live slot it resembles is kept.
-    await plant("#01", "junk");
+    await plantIndex(t, "#01", "junk");
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#01", decision: "clear" });
     expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
     // The leftover in slot 0 names no live operation: the owner drops it (swap-remove), B stays listed.
@@ -166,7 +170,7 @@ describe("the index as a vector", () => {
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#0", decision: "clear" });
     expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
     // A count above the slots: a new indexed start is refused with nothing written, until the owner rewrites it.
-    await plant("", "4");
+    await plantIndex(t, "", "4");
     const keysBefore = await guardKeys(t.lab);
     const refused = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId], index: true }, { attachedDeposit: parseNEAR("1"), gas: GAS });
     expect(panicOf(refused)).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry ""/);
@@ -180,18 +184,15 @@ describe("the index as a vector", () => {
 
   test("hostile review #10: with a corrupt count the live flows' entries stay valid (the count is repaired first), and a refused start names the entry in the way", async () => {
     const t = await labSetup();
-    const hex = (body: string) => "ff69" + Buffer.from("ndex" + body, "utf8").toString("hex");
-    const plant = (body: string, value: string) => t.lab.call(t.lab, "plant", { key_hex: hex(body), value_hex: Buffer.from(value).toString("hex") });
-    const slotRecord = (id: string) => "^" + createHash("sha256").update(id).digest("hex").slice(0, 40);
     await waitingFlows(t, 2, 0);
     const [x, y] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
-    await plant("", "02");
+    await plantIndex(t, "", "02");
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: slotRecord(y), decision: "clear" }))).toMatch(/is valid guard state/);
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" }))).toMatch(/is valid guard state/);
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "", decision: "2" });
     expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([x, y]);
     // A leftover past the count: the start is refused naming it, with nothing written; cleared, starts work.
-    await plant("#2", "junk");
+    await plantIndex(t, "#2", "junk");
     const before = await guardKeys(t.lab);
     const refused = await t.alice.callRaw(t.lab, "start", { targets: [t.bad.accountId], index: true }, { attachedDeposit: parseNEAR("1"), gas: GAS });
     expect(panicOf(refused)).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry "#2" \(4 bytes\)/);
@@ -206,10 +207,9 @@ describe("the index as a vector", () => {
     const t = await labSetup();
     await waitingFlows(t, 2, 0);
     const ids = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
-    const keyHex = (body: string) => "ff69" + Buffer.from("ndex" + body, "utf8").toString("hex");
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#0", decision: "clear" }))).toMatch(/^Smart contract panicked: ERR_INVALID_ARGUMENT: the index entry "#0" is valid guard state/);
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "", decision: "clear" }))).toMatch(/ERR_INVALID_ARGUMENT: the index entry "" is valid guard state/);
-    await t.lab.call(t.lab, "plant", { key_hex: keyHex("#1"), value_hex: Buffer.from("not an id").toString("hex") });
+    await plantIndex(t, "#1", "not an id");
     expect(panicOf(await t.bob.callRaw(t.lab, "pending", {}))).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry "#1" \(9 bytes\) is not guard state/);
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" });
     // The slot is empty now: the list skips it; the flow it named is still in flight and settles.
