@@ -315,7 +315,7 @@ function indexCount(): number {
   "use strip";
   const v = readGuard(guardKey("index", ""));
   if (v === null) return 0;
-  if (!/^[1-9][0-9]{0,8}$/.test(v)) throw corruptGuardState("index", "", v);
+  if (!isSlot(v) || v === "0") throw corruptGuardState("index", "", v);
   return Number(v);
 }
 
