@@ -76,6 +76,9 @@ const plantIndex = (t: Lab, body: string, value: string) =>
 /** The index body of an id's slot record: `^` + 40 hex digits of its sha256. */
 const slotRecord = (id: string) => "^" + createHash("sha256").update(id).digest("hex").slice(0, 40);
 
+/** Ids of the operations `listOperations()` returns, in index order. */
+const listedIds = async (t: Lab) => (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+
 const indexKeys = async (t: Lab) => (await guardKeys(t.lab)).filter((k) => k.startsWith("\u00ffindex"));
 
 describe("REVIEW-4, hostile review #8: the dearest unlisting is reserved", () => {
@@ -137,13 +140,13 @@ describe("the index as a vector", () => {
   test("a planted count larger than the slots is a named error, never a long loop: the owner rewrites it, and the flows then settle and leave nothing", async () => {
     const t = await labSetup();
     await waitingFlows(t, 1, 0);
-    const [id] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+    const [id] = await listedIds(t);
     await plantIndex(t, "", "500000000");
     expect(panicOf(await t.bob.callRaw(t.lab, "pending", {}))).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry "" \(9 bytes\) is not guard state/);
     // Settling the listed operation needs the last slot: a named error, rolled back, the operation kept.
     expect(panicOf(await t.lab.callRaw(t.lab, "expire", { op: id, decision: "resolved" }))).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry ""/);
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "", decision: "1" });
-    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([id]);
+    expect(await listedIds(t)).toEqual([id]);
     await t.lab.call(t.lab, "expire", { op: id, decision: "resolved" });
     expect(await t.lab.view("pending", {})).toEqual([]);
     expect(await guardKeys(t.lab)).toEqual([]);
@@ -152,7 +155,7 @@ describe("the index as a vector", () => {
   test("hostile review #9: a stale slot record, a misspelled slot key and a count above the slots are reported, repaired by the owner with no live flow dropped, and leave nothing", async () => {
     const t = await labSetup();
     await waitingFlows(t, 3, 0);
-    const [x, b, a] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+    const [x, b, a] = await listedIds(t);
     // A's slot record says slot 1 (B's): expiring A logs it and leaves A's slot behind.
     await plantIndex(t, slotRecord(a), "1");
     const r = await t.lab.callRaw(t.lab, "expire", { op: a, decision: "resolved" });
@@ -160,15 +163,15 @@ describe("the index as a vector", () => {
     // Expiring X moves A's leftover into slot 0: its slot record is not rewritten for it (reported again).
     const r2 = await t.lab.callRaw(t.lab, "expire", { op: x, decision: "resolved" });
     expect(events(r2, "guard_state_corrupt").map((e) => e.data.key)).toEqual(["#0"]);
-    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
+    expect(await listedIds(t)).toEqual([b]);
     // A misspelled slot key is only that key: the live slot it resembles is kept.
     await plantIndex(t, "#01", "junk");
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#01", decision: "clear" });
-    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
+    expect(await listedIds(t)).toEqual([b]);
     // The leftover in slot 0 names no live operation: the owner drops it (swap-remove), B stays listed.
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" }))).toMatch(/is valid guard state/);
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#0", decision: "clear" });
-    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([b]);
+    expect(await listedIds(t)).toEqual([b]);
     // A count above the slots: a new indexed start is refused with nothing written, until the owner rewrites it.
     await plantIndex(t, "", "4");
     const keysBefore = await guardKeys(t.lab);
@@ -185,12 +188,12 @@ describe("the index as a vector", () => {
   test("hostile review #10: with a corrupt count the live flows' entries stay valid (the count is repaired first), and a refused start names the entry in the way", async () => {
     const t = await labSetup();
     await waitingFlows(t, 2, 0);
-    const [x, y] = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+    const [x, y] = await listedIds(t);
     await plantIndex(t, "", "02");
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: slotRecord(y), decision: "clear" }))).toMatch(/is valid guard state/);
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" }))).toMatch(/is valid guard state/);
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "", decision: "2" });
-    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([x, y]);
+    expect(await listedIds(t)).toEqual([x, y]);
     // A leftover past the count: the start is refused naming it, with nothing written; cleared, starts work.
     await plantIndex(t, "#2", "junk");
     const before = await guardKeys(t.lab);
@@ -206,14 +209,14 @@ describe("the index as a vector", () => {
   test("a corrupt slot is a named error the owner clears; a valid slot or count is not clearable; the flows still settle and leave nothing", async () => {
     const t = await labSetup();
     await waitingFlows(t, 2, 0);
-    const ids = (await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id);
+    const ids = await listedIds(t);
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "#0", decision: "clear" }))).toMatch(/^Smart contract panicked: ERR_INVALID_ARGUMENT: the index entry "#0" is valid guard state/);
     expect(panicOf(await t.lab.callRaw(t.lab, "clear_corrupt", { space: "index", key: "", decision: "clear" }))).toMatch(/ERR_INVALID_ARGUMENT: the index entry "" is valid guard state/);
     await plantIndex(t, "#1", "not an id");
     expect(panicOf(await t.bob.callRaw(t.lab, "pending", {}))).toMatch(/ERR_CORRUPT_GUARD_STATE: the index entry "#1" \(9 bytes\) is not guard state/);
     await t.lab.call(t.lab, "clear_corrupt", { space: "index", key: "#1", decision: "clear" });
     // The slot is empty now: the list skips it; the flow it named is still in flight and settles.
-    expect((await t.lab.view<{ id: string }[]>("pending", {}))!.map((o) => o.id)).toEqual([ids[0]]);
+    expect(await listedIds(t)).toEqual([ids[0]]);
     for (const id of ids) await t.lab.call(t.lab, "expire", { op: id, decision: "resolved" });
     expect(await t.lab.view("pending", {})).toEqual([]);
     expect(await guardKeys(t.lab)).toEqual([]);

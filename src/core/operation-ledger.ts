@@ -407,8 +407,10 @@ export function indexEntryValid(body: string, value: string): boolean {
  */
 export function repairIndexEntry(body: string, count: bigint | null): void {
   "use strip";
+  const slot = body.charAt(0) === "#" && isSlot(body.slice(1)) ? Number(body.slice(1)) : -1;
+  const n = slot >= 0 && count === null ? indexCount() : 0;
   if (count !== null) writeGuard(guardKey("index", ""), count.toString());
-  else if (body.charAt(0) === "#" && isSlot(body.slice(1)) && Number(body.slice(1)) < indexCount()) dropIndexSlot(Number(body.slice(1)), indexCount());
+  else if (slot >= 0 && slot < n) dropIndexSlot(slot, n);
   else near.storageRemoveRaw(guardKey("index", body));
 }
 
@@ -444,6 +446,7 @@ export function createOperation(p: NewOperation): PendingOperation {
   // At least 2 characters, so that a keyless home ("#" + seq) keeps guard keys at 5 bytes or more.
   const base = now < 36n ? "0" + now.toString(36) : now.toString(36);
   let op: PendingOperation | null = null;
+  let slotKey: Uint8Array | null = null; // the new id's slot-record key, hashed once
   for (let n = 0; op === null; n++) {
     const seq = p.lockKeys.length > 0 || n === 0 ? base : base + "." + n;
     const home = p.lockKeys.length > 0 ? p.lockKeys[0] : "#" + seq;
@@ -462,7 +465,8 @@ export function createOperation(p: NewOperation): PendingOperation {
       external: [],
       returned: 0n,
     };
-    const stale = p.index ? readGuard(slotOfKey(candidate.id)) : null;
+    slotKey = p.index ? slotOfKey(candidate.id) : null;
+    const stale = slotKey ? readGuard(slotKey) : null;
     if (stale !== null) throw corruptGuardState("index", slotOfBody(candidate.id), stale);
     const found = writeNew(guardKey("lock", home), encodeOperation(candidate));
     if (found === null) op = candidate;
@@ -479,7 +483,7 @@ export function createOperation(p: NewOperation): PendingOperation {
   if (p.hold) addAmount("hold", p.hold.key, p.hold.amount);
   if (p.index) {
     writeGuard(guardKey("index", "#" + slots), op.id);
-    writeGuard(slotOfKey(op.id), String(slots));
+    writeGuard(slotKey!, String(slots));
     writeGuard(guardKey("index", ""), String(slots + 1));
   }
   return op;
